@@ -1,0 +1,59 @@
+import type { BodyContent } from "./read-body.js";
+import type { RejectionReason } from "./rejection.js";
+import type { Update, UpdateType } from "./update.js";
+
+/** A body that passed every check: the update and its type key. */
+export interface ParsedUpdate {
+  readonly update: Update;
+  readonly updateType: UpdateType;
+}
+
+/**
+ * Turns body content into an update, or says why it is not one. An update is a JSON object whose
+ * `update_id` is a non-negative integer and that has a type key besides it; no `__proto__` key anywhere.
+ */
+export function parseUpdate(content: BodyContent): ParsedUpdate | RejectionReason {
+  if (content.kind === "rejected") return content.reason;
+  let value: unknown;
+  if (content.kind === "text") {
+    if (content.text.length === 0) return "empty_body";
+    try {
+      value = JSON.parse(content.text);
+    } catch {
+      return "invalid_json";
+    }
+    // A key can only be "__proto__" if that quoted word is in the text; the full scan is rarely needed.
+    if (content.text.includes('"__proto__"') && hasProtoKey(value)) return "forbidden_key";
+  } else {
+    value = content.value;
+    if (hasProtoKey(value)) return "forbidden_key";
+  }
+  return toUpdate(value);
+}
+
+function toUpdate(value: unknown): ParsedUpdate | RejectionReason {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "invalid_update";
+  const id = (value as { update_id?: unknown }).update_id;
+  if (typeof id !== "number" || !Number.isSafeInteger(id) || id < 0) return "invalid_update";
+  for (const key in value) {
+    if (key !== "update_id") return { update: value as Update, updateType: key };
+  }
+  return "invalid_update";
+}
+
+/**
+ * Looks through every nested object without recursion, so deep nesting cannot overflow the stack, and
+ * visits each object once, so a cyclic value from a custom body parser cannot loop.
+ */
+function hasProtoKey(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  const seen = new WeakSet<object>();
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== "object" || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (Object.hasOwn(value, "__proto__")) return true;
+    for (const key in value) pending.push((value as Record<string, unknown>)[key]);
+  }
+  return false;
+}

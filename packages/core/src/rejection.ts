@@ -1,0 +1,42 @@
+/**
+ * Every way a request can be turned away, with its HTTP status and a message that names the problem.
+ * This table is the only place where rejection statuses are decided, so every adapter answers alike.
+ */
+const REJECTIONS = {
+  method_not_allowed: [405, "Telegram delivers updates with POST."],
+  secret_token_missing: [401, "The X-Telegram-Bot-Api-Secret-Token header is missing."],
+  secret_token_invalid: [401, "The X-Telegram-Bot-Api-Secret-Token header does not match."],
+  unsupported_media_type: [415, "The body must be sent as application/json."],
+  invalid_content_length: [400, "The Content-Length header is not a valid length."],
+  payload_too_large: [413, "The body is larger than maxBodyBytes."],
+  body_read_failed: [400, "The body could not be read to the end."],
+  body_consumed: [
+    500,
+    "The body stream was already read by another middleware and nothing was kept. Mount telehook before that middleware, or use a body parser that stores the body.",
+  ],
+  empty_body: [400, "The body is empty."],
+  invalid_utf8: [400, "The body is not valid UTF-8."],
+  invalid_json: [400, "The body is not valid JSON."],
+  invalid_update: [400, "The body is not a Telegram update."],
+  forbidden_key: [400, "The body contains a __proto__ key, which no Telegram update has."],
+  handler_failed: [500, "The update handler failed."],
+} as const satisfies Record<string, readonly [number, string]>;
+
+/** A machine-readable reason for a rejected request. */
+export type RejectionReason = keyof typeof REJECTIONS;
+
+/** What `onReject` is told about a request that was turned away. It never contains a secret. */
+export interface Rejection {
+  /** The HTTP status telehook answered with. */
+  readonly status: number;
+  /** Why the request was rejected. Stable across versions: safe to switch on. */
+  readonly reason: RejectionReason;
+  /** A human-readable explanation, the same text as in the response body. */
+  readonly message: string;
+}
+
+/** Builds the rejection for a reason, from the one table above. */
+export function rejection(reason: RejectionReason): Rejection {
+  const [status, message] = REJECTIONS[reason];
+  return { status, reason, message };
+}

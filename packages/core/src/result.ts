@@ -1,0 +1,30 @@
+import type { Rejection } from "./rejection.js";
+
+/** What the core answers for one request. Adapters copy it onto the framework's response as it is. */
+export interface WebhookResult {
+  /** The HTTP status code. */
+  readonly status: number;
+  /** Response headers, with lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The response body: empty, a JSON rejection, or a webhook reply. */
+  readonly body: string;
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** The answer to a delivered update with nothing to reply. */
+export const OK_RESULT: WebhookResult = Object.freeze({ status: 200, headers: Object.freeze({}), body: "" });
+
+/** The answer to a delivered update that carries a webhook reply (a Bot API call in the body). */
+export function replyResult(body: string): WebhookResult {
+  return { status: 200, headers: { "content-type": JSON_TYPE }, body };
+}
+
+/** The answer to a rejected request: its status, extra headers, and a small JSON body with the reason. */
+export function rejectionResult(rejection: Rejection, headers?: Record<string, string>): WebhookResult {
+  return {
+    status: rejection.status,
+    headers: { "content-type": JSON_TYPE, ...headers },
+    body: JSON.stringify({ ok: false, error: rejection.reason, description: rejection.message }),
+  };
+}
