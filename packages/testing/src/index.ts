@@ -2,9 +2,9 @@
  * `@telehook/testing`: test a Telegram webhook bot offline, the way Telegram will treat it.
  * - `createTelegramEmulator()`: a local Bot API server that delivers updates to your webhook over real HTTP.
  * - update factories for every update type.
- * - the adapter conformance suite, which any telehook adapter (ours or yours) can run.
+ *
+ * The adapter conformance suite, which needs vitest, is a separate entry: `@telehook/testing/conformance`.
  *
  * @packageDocumentation
  */
-export * from "./conformance/index.js";
 export * from "./emulator/index.js";

@@ -1,0 +1,11 @@
+/**
+ * `@telehook/testing/conformance`: the behaviour every telehook adapter must show, as one vitest suite.
+ * An adapter supplies a harness that mounts its middleware; the suite sends it real requests.
+ *
+ * @example
+ * import { describeWebhookConformance, listenerHarness } from "@telehook/testing/conformance";
+ * describeWebhookConformance("express 5", listenerHarness(async (options) => startExpressApp(options)));
+ *
+ * @packageDocumentation
+ */
+export * from "./conformance/index.js";
