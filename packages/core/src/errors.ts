@@ -9,7 +9,23 @@ export type TelehookErrorCode =
   /** The request body stream was read by something else before telehook saw it. */
   | "body_consumed"
   /** `onUpdate` threw or rejected. The original error is the `cause`. */
-  | "handler_failed";
+  | "handler_failed"
+  /** `onUpdate` returned a webhook reply that Telegram would ignore or refuse; it was not sent. */
+  | "invalid_webhook_reply"
+  /** `onUpdate` returned a webhook reply after the request was already answered; it was not sent. */
+  | "webhook_reply_too_late"
+  /** `onUpdate` returned a Bot API call while `webhookReply` is off; it was not sent. */
+  | "webhook_reply_disabled"
+  /** The dedupe store failed; the update was handled without deduplication. */
+  | "dedupe_store_failed"
+  /** A `setWebhook`/`ensureWebhook` setting breaks Telegram's rules; found locally, before any call. */
+  | "invalid_webhook_config"
+  /** The Bot API answered `ok: false`. Thrown as a `TelegramApiError`, which carries the details. */
+  | "telegram_api_error"
+  /** The Bot API server could not be reached, timed out, or answered something that is not a Bot API reply. */
+  | "bot_api_request_failed"
+  /** The `signal` passed in was aborted. */
+  | "aborted";
 
 /** An error raised by telehook. Its message starts with the package name and never contains a secret. */
 export class TelehookError extends Error {

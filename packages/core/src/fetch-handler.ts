@@ -1,5 +1,16 @@
-import { createWebhookHandler } from "./handler.js";
+import { type CloseResult, createWebhookHandler } from "./handler.js";
 import type { WebhookOptions } from "./options.js";
+
+/** The webhook as a fetch handler, with `close()` for a graceful shutdown. */
+export interface FetchWebhookHandler {
+  /**
+   * Answers one request. Pass `remoteAddress` when the `sourceIp` allowlist is on: the web `Request`
+   * does not carry the peer's address (Deno's `info.remoteAddr.hostname`, Bun's `server.requestIP()`).
+   */
+  (request: Request, connection?: { remoteAddress?: string }): Promise<Response>;
+  /** See {@link WebhookHandler.close}. */
+  close(options?: { timeoutMs?: number }): Promise<CloseResult>;
+}
 
 /**
  * The webhook as a fetch handler, `(Request) => Promise<Response>`, for runtimes built on the web

@@ -1,14 +1,15 @@
 import { isJsonContentType } from "./content-type.js";
-import { type ResolvedOptions, resolveOptions, type WebhookOptions } from "./options.js";
-import { type ParsedUpdate, parseUpdate } from "./parse-update.js";
+import { createDelivery } from "./delivery/deliver-update.js";
+import { resolveOptions, type WebhookOptions } from "./options.js";
+import { parseUpdate } from "./parse-update.js";
 import { type BodyInput, readBody } from "./read-body.js";
 import { type RejectionReason, rejection } from "./rejection.js";
-import { OK_RESULT, rejectionResult, type WebhookResult } from "./result.js";
+import { rejectionResult, type WebhookResult } from "./result.js";
 import { createSecretTokenMatcher, SECRET_TOKEN_HEADER } from "./secret-token.js";
 
 /**
  * The tiny request every adapter hands to the core. It is structural: a framework's request object never
- * reaches the core, only these three things.
+ * reaches the core, only these few things.
  */
 export interface WebhookRequest {
   /** The HTTP method, e.g. `"POST"`. */
@@ -17,20 +18,38 @@ export interface WebhookRequest {
   header(name: string): string | null | undefined;
   /** The body in whatever form the framework holds it; see {@link BodyInput}. */
   readonly body?: BodyInput;
+  /** The address of the TCP peer, used only by the optional `sourceIp` allowlist. */
+  readonly remoteAddress?: string | undefined;
+}
+
+/** What `close()` found when it returned. */
+export interface CloseResult {
+  /** True when every update that had started was finished before the timeout. */
+  readonly drained: boolean;
+  /** How many updates were still running when `close()` returned. */
+  readonly unfinished: number;
 }
 
 /** The framework-agnostic webhook handler that every adapter targets. */
 export interface WebhookHandler {
   /** Runs one request through the pipeline. Never throws: every outcome is a result. */
   handle(request: WebhookRequest): Promise<WebhookResult>;
+  /**
+   * Stops taking updates and waits for those in flight. From now on requests are answered 503 with
+   * `Retry-After`, which Telegram honours, so nothing is lost across a restart. Resolves once every
+   * started update has finished, or after `timeoutMs` (default 10 s).
+   */
+  close(options?: { timeoutMs?: number }): Promise<CloseResult>;
 }
 
 const ALLOW_POST = { allow: "POST" };
 
 /**
- * Builds the webhook handler. It checks, in this order: the method, the secret token (in constant time,
- * before any of the body is read), the content type, the size, the JSON and the update's shape; then it
- * calls `onUpdate`. Throws a `TelehookError` at once when an option is wrong.
+ * Builds the webhook handler. It checks, in this order: the method, the source address (if configured),
+ * the secret token (in constant time, before any of the body is read), the content type, the size, the
+ * JSON and the update's shape; then it delivers the update to `onUpdate` with the delivery guarantees
+ * (per-chat order, deduplication, deadline, error budget). Throws a `TelehookError` at once when an option
+ * is wrong, and never afterwards.
  *
  * @example
  * const handler = createWebhookHandler({ secretToken, onUpdate: (update) => bot.handleUpdate(update) });
@@ -39,6 +58,9 @@ const ALLOW_POST = { allow: "POST" };
 export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
   const resolved = resolveOptions(options);
   const secretMatches = resolved.secretTokens ? createSecretTokenMatcher(resolved.secretTokens) : null;
+  const delivery = createDelivery(resolved);
+  const admitting = new Set<Promise<WebhookResult>>();
+  let closing = false;
 
   function reject(reason: RejectionReason, headers?: Record<string, string>): WebhookResult {
     const turnedAway = rejection(reason);
@@ -48,6 +70,9 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
 
   async function handle(request: WebhookRequest): Promise<WebhookResult> {
     if (request.method !== "POST") return reject("method_not_allowed", ALLOW_POST);
+    if (resolved.sourceAllowed && !resolved.sourceAllowed(request.remoteAddress, request.header("x-forwarded-for"))) {
+      return reject("source_not_allowed");
+    }
     if (secretMatches) {
       const received = request.header(SECRET_TOKEN_HEADER);
       if (received === null || received === undefined) return reject("secret_token_missing");
@@ -61,30 +86,36 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     }
     const parsed = parseUpdate(await readBody(request.body, resolved.maxBodyBytes));
     if (typeof parsed === "string") return reject(parsed);
-    return deliver(parsed, resolved);
+    return delivery.deliver(parsed);
   }
 
-  return {
-    handle: (request) =>
-      handle(request).catch((error: unknown) => {
-        // Only a bug or a hostile request object gets here; the host framework must still get an answer.
-        console.error("@telehook/core: unexpected failure while handling a request.", error);
-        return rejectionResult(rejection("handler_failed"));
-      }),
-  };
-}
-
-async function deliver(
-  { update, updateType }: ParsedUpdate,
-  options: ResolvedOptions,
-): Promise<WebhookResult> {
-  try {
-    await options.onUpdate(update, { updateType });
-    return OK_RESULT;
-  } catch (error) {
-    options.onError(error, update);
-    const turnedAway = rejection("handler_failed");
-    options.onReject(turnedAway);
-    return rejectionResult(turnedAway);
+  function handleSafely(request: WebhookRequest): Promise<WebhookResult> {
+    if (closing) return Promise.resolve(reject("shutting_down", { "retry-after": String(resolved.retryAfterSeconds) }));
+    const answer = handle(request).catch((error: unknown) => {
+      // Only a bug or a hostile request object gets here; the host framework must still get an answer.
+      console.error("@telehook/core: unexpected failure while handling a request.", error);
+      return rejectionResult(rejection("handler_failed"));
+    });
+    admitting.add(answer);
+    answer.then(() => admitting.delete(answer));
+    return answer;
   }
+
+  async function close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<CloseResult> {
+    closing = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(resolve, timeoutMs, "timeout");
+    });
+    // Requests admitted before closing may still start updates, so look again until nothing is left.
+    while (admitting.size + delivery.unsettled.size > 0) {
+      const everything = Promise.all([...admitting, ...delivery.unsettled]);
+      if ((await Promise.race([everything, timeout])) === "timeout") break;
+    }
+    clearTimeout(timer);
+    const unfinished = delivery.unsettled.size;
+    return { drained: unfinished === 0 && admitting.size === 0, unfinished };
+  }
+
+  return { handle: handleSafely, close };
 }

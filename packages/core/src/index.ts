@@ -12,12 +12,28 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type ClaimResult,
+  createMemoryDedupeStore,
+  type DedupeStore,
+  type MemoryDedupeStoreOptions,
+} from "./delivery/dedupe-store.js";
+export type { ErrorPolicy } from "./delivery/error-policy.js";
+export { queueKeyOf } from "./delivery/queue-key.js";
+export type { WebhookReply, WebhookReplyMethod } from "./delivery/webhook-reply.js";
 export { TelehookError, type TelehookErrorCode } from "./errors.js";
-export { createFetchHandler } from "./fetch-handler.js";
-export { createWebhookHandler, type WebhookHandler, type WebhookRequest } from "./handler.js";
+export { createFetchHandler, type FetchWebhookHandler } from "./fetch-handler.js";
+export {
+  type CloseResult,
+  createWebhookHandler,
+  type WebhookHandler,
+  type WebhookRequest,
+} from "./handler.js";
 export type { UpdateContext, WebhookOptions } from "./options.js";
 export type { BodyInput } from "./read-body.js";
 export type { Rejection, RejectionReason } from "./rejection.js";
 export type { WebhookResult } from "./result.js";
 export { assertValidSecretToken, SECRET_TOKEN_HEADER } from "./secret-token.js";
+export { type SourceIpOptions, TELEGRAM_SOURCE_RANGES } from "./source-ip.js";
 export { isKnownUpdateType, type KnownUpdateType, type Update, type UpdateType } from "./update.js";

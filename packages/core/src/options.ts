@@ -1,6 +1,10 @@
+import { createMemoryDedupeStore, type DedupeStore } from "./delivery/dedupe-store.js";
+import type { ErrorPolicy } from "./delivery/error-policy.js";
+import type { WebhookReply } from "./delivery/webhook-reply.js";
 import { TelehookError } from "./errors.js";
 import type { Rejection } from "./rejection.js";
 import { assertValidSecretToken } from "./secret-token.js";
+import { createSourceIpCheck, type SourceIpOptions } from "./source-ip.js";
 import type { Update, UpdateType } from "./update.js";
 
 /** What `onUpdate` gets beside the update. */
@@ -26,10 +30,11 @@ export interface WebhookOptions {
    */
   allowUnauthenticated?: boolean;
   /**
-   * Called once for each accepted update. The request is answered 200 when it resolves; if it throws,
-   * the request is answered 500 and `onError` is told.
+   * Called once for each accepted update. The request is answered 200 when it resolves, or when
+   * `deadlineMs` passes first; a failure is handled by `errorPolicy`. With `webhookReply: true` it may
+   * return a Bot API call to send in the response.
    */
-  onUpdate: (update: Update, context: UpdateContext) => unknown;
+  onUpdate: (update: Update, context: UpdateContext) => WebhookReply | undefined | void | Promise<WebhookReply | undefined | void>;
   /**
    * The largest body accepted, in bytes. Checked against `Content-Length` before reading and again while
    * the body streams in. Telegram's updates are at most about 512 KiB.
@@ -39,10 +44,66 @@ export interface WebhookOptions {
   /** Told of every rejected request: its status and reason. Never given the secret. */
   onReject?: (rejection: Rejection) => void;
   /**
-   * Told of every failure of `onUpdate`, with the update it failed on.
+   * Told of every failure of `onUpdate`, with the update it failed on, and of webhook replies that could
+   * not be sent.
    * @default logs the error with `console.error`
    */
   onError?: (error: unknown, update: Update) => void;
+  /**
+   * How long to wait for `onUpdate` before answering 200 anyway and letting it finish in the background.
+   * Telegram gives up on a request after 60 s and then sends the update again at once, so this stays well
+   * below that. Waiting behind an earlier update of the same chat counts too.
+   * @default 25000
+   */
+  deadlineMs?: number;
+  /**
+   * Called with the handler's promise when the answer goes out before the handler is done, so a
+   * serverless platform keeps running it: pass `ctx.waitUntil` on Workers or Vercel.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
+  /** Told when `deadlineMs` passed and the update was acknowledged while `onUpdate` still runs. */
+  onDeadline?: (update: Update, context: UpdateContext) => void;
+  /**
+   * Handle each `update_id` once, even when Telegram delivers it again after a slow or lost answer.
+   * `true` remembers the last 10,000 handled ids in memory; pass `{ store }` to share them between
+   * instances, or `false` to turn it off.
+   * @default true
+   */
+  dedupe?: boolean | { store?: DedupeStore; windowSize?: number };
+  /**
+   * What a failure of `onUpdate` leads to. See {@link ErrorPolicy}.
+   * @default "bounded-retry"
+   */
+  errorPolicy?: ErrorPolicy;
+  /**
+   * With `"bounded-retry"`, how many times one update may fail before it is acknowledged and handed to
+   * `onDeadLetter`.
+   * @default 3
+   */
+  maxAttempts?: number;
+  /**
+   * The `Retry-After` sent with a retry, a duplicate in progress or a shutdown. Telegram waits that many
+   * seconds before the next attempt instead of its own backoff.
+   * @default 5
+   */
+  retryAfterSeconds?: number;
+  /**
+   * Told of an update that failed and will not be delivered again: the retry budget is spent, the policy
+   * said acknowledge, or it failed after the deadline had already acknowledged it.
+   * @default logs the update id with `console.error`
+   */
+  onDeadLetter?: (update: Update, error: unknown) => void;
+  /**
+   * Send the Bot API call that `onUpdate` returns as the response body (Telegram runs it and never tells
+   * the result). Off by default because such calls fail silently.
+   * @default false
+   */
+  webhookReply?: boolean;
+  /**
+   * Only accept requests from these source addresses. Off by default: behind a CDN or proxy the peer is
+   * not Telegram. Set `trustedProxyHops` to the number of proxies you run.
+   */
+  sourceIp?: SourceIpOptions;
 }
 
 /** Options after defaults and checks: what the pipeline runs on. */
@@ -52,9 +113,20 @@ export interface ResolvedOptions {
   readonly maxBodyBytes: number;
   readonly onReject: (rejection: Rejection) => void;
   readonly onError: (error: unknown, update: Update) => void;
+  readonly deadlineMs: number;
+  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
+  readonly onDeadline: (update: Update, context: UpdateContext) => void;
+  readonly dedupeStore: DedupeStore | null;
+  readonly errorPolicy: ErrorPolicy;
+  readonly maxAttempts: number;
+  readonly retryAfterSeconds: number;
+  readonly onDeadLetter: (update: Update, error: unknown) => void;
+  readonly webhookReply: boolean;
+  readonly sourceAllowed: ReturnType<typeof createSourceIpCheck> | null;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const ERROR_POLICIES: readonly unknown[] = ["bounded-retry", "retry", "acknowledge"];
 
 /** Applies defaults and throws a `TelehookError` naming the option to fix. */
 export function resolveOptions(options: WebhookOptions): ResolvedOptions {
@@ -67,9 +139,10 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
   if (typeof options.onUpdate !== "function") {
     throw new TelehookError("invalid_options", "onUpdate must be a function that handles one update.");
   }
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
-    throw new TelehookError("invalid_options", "maxBodyBytes must be a positive whole number of bytes.");
+  const maxBodyBytes = wholeNumber(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, "maxBodyBytes", 1);
+  const errorPolicy = options.errorPolicy ?? "bounded-retry";
+  if (typeof errorPolicy !== "function" && !ERROR_POLICIES.includes(errorPolicy)) {
+    throw new TelehookError("invalid_options", 'errorPolicy must be "bounded-retry", "retry", "acknowledge" or a function.');
   }
   return {
     secretTokens: resolveSecretTokens(options),
@@ -77,7 +150,30 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
     maxBodyBytes,
     onReject: guard(options.onReject, () => {}),
     onError: guard(options.onError, defaultOnError),
+    deadlineMs: wholeNumber(options.deadlineMs ?? 25_000, "deadlineMs", 1),
+    waitUntil: options.waitUntil ? guard(options.waitUntil, () => {}) : undefined,
+    onDeadline: guard(options.onDeadline, () => {}),
+    dedupeStore: resolveDedupeStore(options.dedupe),
+    errorPolicy,
+    maxAttempts: wholeNumber(options.maxAttempts ?? 3, "maxAttempts", 1),
+    retryAfterSeconds: wholeNumber(options.retryAfterSeconds ?? 5, "retryAfterSeconds", 0),
+    onDeadLetter: guard(options.onDeadLetter, defaultOnDeadLetter),
+    webhookReply: options.webhookReply === true,
+    sourceAllowed: options.sourceIp ? createSourceIpCheck(options.sourceIp) : null,
   };
+}
+
+function wholeNumber(value: number, name: string, minimum: number): number {
+  if (!Number.isSafeInteger(value) || value < minimum) {
+    throw new TelehookError("invalid_options", `${name} must be a whole number, at least ${minimum}.`);
+  }
+  return value;
+}
+
+function resolveDedupeStore(dedupe: WebhookOptions["dedupe"]): DedupeStore | null {
+  if (dedupe === false) return null;
+  if (dedupe === undefined || dedupe === true) return createMemoryDedupeStore();
+  return dedupe.store ?? createMemoryDedupeStore(dedupe);
 }
 
 function resolveSecretTokens(options: WebhookOptions): readonly string[] | null {
@@ -124,4 +220,8 @@ function reportHookFailure(error: unknown): void {
 
 function defaultOnError(error: unknown, update: Update): void {
   console.error(`@telehook/core: onUpdate failed for update ${update.update_id}.`, error);
+}
+
+function defaultOnDeadLetter(update: Update): void {
+  console.error(`@telehook/core: update ${update.update_id} failed and will not be delivered again (pass onDeadLetter to keep it).`);
 }

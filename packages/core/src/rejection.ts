@@ -3,7 +3,9 @@
  * This table is the only place where rejection statuses are decided, so every adapter answers alike.
  */
 const REJECTIONS = {
+  shutting_down: [503, "The server is shutting down; Telegram will deliver this update again later."],
   method_not_allowed: [405, "Telegram delivers updates with POST."],
+  source_not_allowed: [403, "The request does not come from an allowed address."],
   secret_token_missing: [401, "The X-Telegram-Bot-Api-Secret-Token header is missing."],
   secret_token_invalid: [401, "The X-Telegram-Bot-Api-Secret-Token header does not match."],
   unsupported_media_type: [415, "The body must be sent as application/json."],
@@ -19,6 +21,7 @@ const REJECTIONS = {
   invalid_json: [400, "The body is not valid JSON."],
   invalid_update: [400, "The body is not a Telegram update."],
   forbidden_key: [400, "The body contains a __proto__ key, which no Telegram update has."],
+  duplicate_in_progress: [409, "Another copy of this update is being handled; deliver it again later."],
   handler_failed: [500, "The update handler failed."],
 } as const satisfies Record<string, readonly [number, string]>;
 

@@ -82,7 +82,7 @@ export function fetchHarness(
 function toFetchRequest(base: string, request: ConformanceRequest): Request {
   const { body } = request;
   const init: RequestInit & { duplex?: "half" } = { method: request.method, headers: { ...request.headers } };
-  if (Array.isArray(body)) {
+  if (isChunked(body)) {
     const chunks = body.map((chunk) => (typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk));
     init.body = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -103,7 +103,7 @@ export function sendOverHttp(baseUrl: string, request: ConformanceRequest): Prom
   const url = new URL(baseUrl + (request.path ?? ""));
   const { body } = request;
   const headers: Record<string, string> = { ...request.headers };
-  if (body !== undefined && !Array.isArray(body) && !hasHeader(headers, "content-length")) {
+  if (body !== undefined && !isChunked(body) && !hasHeader(headers, "content-length")) {
     headers["content-length"] = String(typeof body === "string" ? Buffer.byteLength(body) : body.byteLength);
   }
   return new Promise((resolve, reject) => {
@@ -134,10 +134,14 @@ export function sendOverHttp(baseUrl: string, request: ConformanceRequest): Prom
       },
     );
     outgoing.on("error", reject);
-    if (Array.isArray(body)) for (const chunk of body) outgoing.write(chunk);
+    if (isChunked(body)) for (const chunk of body) outgoing.write(chunk);
     else if (body !== undefined) outgoing.write(body);
     outgoing.end();
   });
+}
+
+function isChunked(body: ConformanceRequest["body"]): body is readonly (string | Uint8Array)[] {
+  return Array.isArray(body);
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {

@@ -1,0 +1,345 @@
+import { createMemoryDedupeStore, createWebhookHandler, type Update, type WebhookOptions } from "@telehook/core";
+import { describe, expect, test } from "vitest";
+import { SECRET, telegramRequest } from "./helpers.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const message = (id: number, chatId = 1): Update =>
+  ({ update_id: id, message: { message_id: id, date: 0, chat: { id: chatId, type: "private" }, text: `m${id}` } }) as Update;
+const send = (handler: ReturnType<typeof createWebhookHandler>, update: Update) =>
+  handler.handle(telegramRequest(JSON.stringify(update)));
+const build = (options: Partial<WebhookOptions>) =>
+  createWebhookHandler({ secretToken: SECRET, onUpdate: () => {}, onError: () => {}, onDeadLetter: () => {}, ...options });
+
+describe("the deadline", () => {
+  test("answers 200 at the deadline, tells onDeadline, and lets the handler finish", async () => {
+    const events: string[] = [];
+    const kept: Promise<unknown>[] = [];
+    const handler = build({
+      deadlineMs: 50,
+      onUpdate: async () => {
+        await sleep(150);
+        events.push("finished");
+      },
+      onDeadline: (update) => void events.push(`deadline ${update.update_id}`),
+      waitUntil: (promise) => void kept.push(promise),
+    });
+    const started = Date.now();
+    const result = await send(handler, message(1));
+    expect(result.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(140);
+    expect(events).toEqual(["deadline 1"]);
+    expect(kept).toHaveLength(1);
+    await kept[0];
+    expect(events).toEqual(["deadline 1", "finished"]);
+  });
+
+  test("a failure after the deadline goes to onError and onDeadLetter, since Telegram will not retry", async () => {
+    const deadLetters: [number, unknown][] = [];
+    const failure = new Error("late failure");
+    const handler = build({
+      deadlineMs: 20,
+      onUpdate: async () => {
+        await sleep(60);
+        throw failure;
+      },
+      onDeadLetter: (update, error) => void deadLetters.push([update.update_id, error]),
+    });
+    expect((await send(handler, message(2))).status).toBe(200);
+    await handler.close();
+    expect(deadLetters).toEqual([[2, failure]]);
+  });
+});
+
+describe("per-chat order", () => {
+  test("an update of a chat waits for the chat's earlier update, even after an early acknowledgement", async () => {
+    const log: string[] = [];
+    const handler = build({
+      deadlineMs: 20,
+      onUpdate: async (update) => {
+        log.push(`start ${update.update_id}`);
+        await sleep(update.update_id === 1 ? 100 : 5);
+        log.push(`end ${update.update_id}`);
+      },
+    });
+    expect((await send(handler, message(1, 7))).status).toBe(200); // acknowledged early at 20 ms
+    const second = send(handler, message(2, 7));
+    const otherChat = send(handler, message(3, 8));
+    await Promise.all([second, otherChat]);
+    await handler.close();
+    expect(log.indexOf("start 2")).toBeGreaterThan(log.indexOf("end 1"));
+    expect(log.indexOf("start 3")).toBeLessThan(log.indexOf("end 1"));
+  });
+
+  test("callback queries are ordered per user, not per chat", async () => {
+    const running = new Set<number>();
+    let overlapped = false;
+    const handler = build({
+      onUpdate: async (update) => {
+        const user = update.callback_query?.from.id ?? 0;
+        if (running.has(user)) overlapped = true;
+        running.add(user);
+        await sleep(10);
+        running.delete(user);
+      },
+    });
+    const query = (id: number, user: number) =>
+      ({ update_id: id, callback_query: { id: `q${id}`, from: { id: user, is_bot: false, first_name: "U" }, chat_instance: "c", data: "x" } }) as Update;
+    await Promise.all([send(handler, query(10, 5)), send(handler, query(11, 5)), send(handler, query(12, 6))]);
+    expect(overlapped).toBe(false);
+  });
+});
+
+describe("deduplication", () => {
+  test("concurrent copies of one update run onUpdate once and all get its answer", async () => {
+    let runs = 0;
+    const handler = build({
+      onUpdate: async () => {
+        runs++;
+        await sleep(30);
+      },
+    });
+    const results = await Promise.all([1, 2, 3].map(() => send(handler, message(20))));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(runs).toBe(1);
+  });
+
+  test("a copy that arrives after success is acknowledged without running again", async () => {
+    let runs = 0;
+    const handler = build({ onUpdate: () => void runs++ });
+    await send(handler, message(21));
+    expect((await send(handler, message(21))).status).toBe(200);
+    expect(runs).toBe(1);
+  });
+
+  test("a failed update is released, so its redelivery runs again", async () => {
+    let runs = 0;
+    const handler = build({
+      onUpdate: () => {
+        runs++;
+        if (runs === 1) throw new Error("first try fails");
+      },
+    });
+    expect((await send(handler, message(22))).status).toBe(500);
+    expect((await send(handler, message(22))).status).toBe(200);
+    expect(runs).toBe(2);
+  });
+
+  test("an update another instance is handling gets 409 with Retry-After", async () => {
+    const shared = createMemoryDedupeStore();
+    shared.claim(23);
+    let runs = 0;
+    const handler = build({ dedupe: { store: shared }, onUpdate: () => void runs++ });
+    const result = await send(handler, message(23));
+    expect([result.status, result.headers["retry-after"]]).toEqual([409, "5"]);
+    expect(runs).toBe(0);
+  });
+
+  test("the memory store forgets the oldest ids beyond its window", async () => {
+    let runs = 0;
+    const handler = build({ dedupe: { windowSize: 2 }, onUpdate: () => void runs++ });
+    for (const id of [30, 31, 32, 30]) await send(handler, message(id));
+    expect(runs).toBe(4);
+  });
+
+  test("with dedupe off, every copy runs", async () => {
+    let runs = 0;
+    const handler = build({ dedupe: false, onUpdate: () => void runs++ });
+    await send(handler, message(40));
+    await send(handler, message(40));
+    expect(runs).toBe(2);
+  });
+
+  test("a failing store does not stop updates; onError is told", async () => {
+    const errors: unknown[] = [];
+    const broken = { claim: () => Promise.reject(new Error("redis down")), confirm() {}, release() {} };
+    let runs = 0;
+    const handler = build({ dedupe: { store: broken }, onUpdate: () => void runs++, onError: (e) => void errors.push(e) });
+    expect((await send(handler, message(41))).status).toBe(200);
+    expect(runs).toBe(1);
+    expect(errors).toEqual([expect.objectContaining({ code: "dedupe_store_failed" })]);
+  });
+});
+
+describe("the error policy", () => {
+  const failing = () => {
+    throw new Error("always fails");
+  };
+
+  test("by default a failing update is retried with Retry-After, then dead-lettered and acknowledged", async () => {
+    const deadLetters: number[] = [];
+    const errors: unknown[] = [];
+    const handler = build({
+      onUpdate: failing,
+      onError: (e) => void errors.push(e),
+      onDeadLetter: (update) => void deadLetters.push(update.update_id),
+    });
+    const answers = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await send(handler, message(50));
+      answers.push([result.status, result.headers["retry-after"]]);
+    }
+    expect(answers).toEqual([[500, "5"], [500, "5"], [200, undefined]]);
+    expect(deadLetters).toEqual([50]);
+    expect(errors).toHaveLength(3);
+    // Once dead-lettered it is done: a late redelivery does not run it again.
+    expect((await send(handler, message(50))).status).toBe(200);
+    expect(errors).toHaveLength(3);
+  });
+
+  test("maxAttempts and retryAfterSeconds shape the budget", async () => {
+    const handler = build({ onUpdate: failing, maxAttempts: 1, retryAfterSeconds: 30 });
+    expect((await send(handler, message(51))).status).toBe(200);
+  });
+
+  test('"acknowledge" never retries', async () => {
+    const deadLetters: number[] = [];
+    const handler = build({ onUpdate: failing, errorPolicy: "acknowledge", onDeadLetter: (u) => void deadLetters.push(u.update_id) });
+    expect((await send(handler, message(52))).status).toBe(200);
+    expect(deadLetters).toEqual([52]);
+  });
+
+  test('"retry" always retries', async () => {
+    const handler = build({ onUpdate: failing, errorPolicy: "retry" });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await send(handler, message(53))).status);
+    expect(statuses).toEqual([500, 500, 500, 500, 500]);
+  });
+
+  test("a function decides per error, knowing how often the update failed", async () => {
+    const seen: number[] = [];
+    const handler = build({
+      onUpdate: failing,
+      errorPolicy: (_error, _update, failures) => {
+        seen.push(failures);
+        return failures < 2 ? "retry" : "acknowledge";
+      },
+    });
+    const statuses = [];
+    for (let i = 0; i < 2; i++) statuses.push((await send(handler, message(54))).status);
+    expect(statuses).toEqual([500, 200]);
+    expect(seen).toEqual([1, 2]);
+  });
+
+  test("a policy that throws retries rather than losing the update", async () => {
+    const handler = build({
+      onUpdate: failing,
+      errorPolicy: () => {
+        throw new Error("policy bug");
+      },
+    });
+    expect((await send(handler, message(55))).status).toBe(500);
+  });
+});
+
+describe("webhook replies", () => {
+  const reply = { method: "sendMessage", chat_id: 1, text: "hi" } as const;
+
+  test("with webhookReply on, the returned call is the response body", async () => {
+    const handler = build({ webhookReply: true, onUpdate: () => reply });
+    const result = await send(handler, message(60));
+    expect(result.status).toBe(200);
+    expect(result.headers["content-type"]).toMatch(/^application\/json/);
+    expect(JSON.parse(result.body)).toEqual(reply);
+  });
+
+  test("with webhookReply off, nothing is sent and onError says why", async () => {
+    const errors: unknown[] = [];
+    const handler = build({ onUpdate: () => reply, onError: (e) => void errors.push(e) });
+    const result = await send(handler, message(61));
+    expect([result.status, result.body]).toEqual([200, ""]);
+    expect(errors).toEqual([expect.objectContaining({ code: "webhook_reply_disabled" })]);
+  });
+
+  test.each(["getMe", "getChat", "setWebhook", "deleteWebhook", "logOut", "close"])(
+    "%s is refused locally, because Telegram ignores it",
+    async (method) => {
+      const errors: unknown[] = [];
+      const handler = build({ webhookReply: true, onUpdate: () => ({ method }) as never, onError: (e) => void errors.push(e) });
+      const result = await send(handler, message(62));
+      expect([result.status, result.body]).toEqual([200, ""]);
+      expect(errors).toEqual([expect.objectContaining({ code: "invalid_webhook_reply" })]);
+    },
+  );
+
+  test("a reply over 1 MiB is refused locally", async () => {
+    const errors: unknown[] = [];
+    const handler = build({
+      webhookReply: true,
+      onUpdate: () => ({ method: "sendMessage", chat_id: 1, text: "x".repeat(1024 * 1024) }),
+      onError: (e) => void errors.push(e),
+    });
+    expect((await send(handler, message(63))).body).toBe("");
+    expect(errors).toEqual([expect.objectContaining({ code: "invalid_webhook_reply" })]);
+  });
+
+  test("a reply that comes after the deadline is never sent", async () => {
+    const errors: unknown[] = [];
+    const handler = build({
+      webhookReply: true,
+      deadlineMs: 10,
+      onUpdate: async () => {
+        await sleep(40);
+        return reply;
+      },
+      onError: (e) => void errors.push(e),
+    });
+    expect((await send(handler, message(64))).body).toBe("");
+    await handler.close();
+    expect(errors).toEqual([expect.objectContaining({ code: "webhook_reply_too_late" })]);
+  });
+});
+
+describe("graceful drain", () => {
+  test("close() answers new requests 503 with Retry-After and waits for updates in flight", async () => {
+    let finished = 0;
+    const handler = build({
+      deadlineMs: 10,
+      onUpdate: async () => {
+        await sleep(80);
+        finished++;
+      },
+    });
+    expect((await send(handler, message(70))).status).toBe(200); // acknowledged early, still running
+    const closing = handler.close({ timeoutMs: 2000 });
+    const refused = await send(handler, message(71));
+    expect([refused.status, refused.headers["retry-after"]]).toEqual([503, "5"]);
+    expect(await closing).toEqual({ drained: true, unfinished: 0 });
+    expect(finished).toBe(1);
+  });
+
+  test("close() gives up after its timeout and says how much was unfinished", async () => {
+    const handler = build({ deadlineMs: 5, onUpdate: () => sleep(300) });
+    await send(handler, message(72));
+    expect(await handler.close({ timeoutMs: 20 })).toEqual({ drained: false, unfinished: 1 });
+  });
+});
+
+describe("the source address allowlist", () => {
+  const request = (remoteAddress: string, forwardedFor?: string) => {
+    const base = telegramRequest(JSON.stringify(message(80)), { "x-forwarded-for": forwardedFor });
+    return { ...base, remoteAddress };
+  };
+
+  test("by default only Telegram's published ranges are accepted", async () => {
+    const handler = build({ sourceIp: {}, dedupe: false });
+    expect((await handler.handle(request("149.154.167.220"))).status).toBe(200);
+    expect((await handler.handle(request("::ffff:91.108.4.10"))).status).toBe(200);
+    const outside = await handler.handle(request("203.0.113.9"));
+    expect([outside.status, JSON.parse(outside.body).error]).toEqual([403, "source_not_allowed"]);
+  });
+
+  test("X-Forwarded-For is ignored unless proxies are declared", async () => {
+    const handler = build({ sourceIp: {} });
+    expect((await handler.handle(request("10.0.0.2", "149.154.167.220"))).status).toBe(403);
+  });
+
+  test("with one trusted proxy, the address it saw is checked, not one the client wrote", async () => {
+    const handler = build({ sourceIp: { trustedProxyHops: 1 }, dedupe: false });
+    expect((await handler.handle(request("10.0.0.2", "149.154.167.220"))).status).toBe(200);
+    expect((await handler.handle(request("10.0.0.2", "149.154.167.220, 198.51.100.7"))).status).toBe(403);
+  });
+
+  test("a malformed range fails when the handler is built", () => {
+    expect(() => build({ sourceIp: { allow: ["149.154.160.0/33"] } })).toThrow(/not an IPv4 range/);
+  });
+});

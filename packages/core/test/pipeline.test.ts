@@ -1,0 +1,234 @@
+import { Readable } from "node:stream";
+import { describe, expect, test } from "vitest";
+import { recordingHandler, SECRET, telegramRequest, updateJson, watchedChunks } from "./helpers.js";
+
+const parse = (body: string) => JSON.parse(body) as { error: string; description: string };
+
+describe("the order of the checks", () => {
+  test("the secret is checked before a byte of the body is read", async () => {
+    const { handler, updates } = recordingHandler();
+    const { body, state } = watchedChunks([updateJson()]);
+    const result = await handler.handle(telegramRequest(body, { "x-telegram-bot-api-secret-token": "wrong" }));
+    expect(result.status).toBe(401);
+    expect(state.pulled).toBe(0);
+    expect(updates).toEqual([]);
+  });
+
+  test("the method is checked before the secret", async () => {
+    const { handler } = recordingHandler();
+    const result = await handler.handle({ method: "GET", header: () => undefined });
+    expect([result.status, result.headers.allow]).toEqual([405, "POST"]);
+  });
+
+  test("the content type is checked before the size", async () => {
+    const { handler } = recordingHandler();
+    const result = await handler.handle(
+      telegramRequest(undefined, { "content-type": "text/plain", "content-length": "999999999" }),
+    );
+    expect(result.status).toBe(415);
+  });
+});
+
+describe("the size limit", () => {
+  test("a 2 GB Content-Length is rejected without reading the body", async () => {
+    const { handler } = recordingHandler();
+    const { body, state } = watchedChunks([updateJson()]);
+    const result = await handler.handle(telegramRequest(body, { "content-length": String(2 * 1024 ** 3) }));
+    expect(result.status).toBe(413);
+    expect(parse(result.body).error).toBe("payload_too_large");
+    expect(state.pulled).toBe(0);
+  });
+
+  test("a body without Content-Length is cut off as soon as it streams past the limit", async () => {
+    const { handler } = recordingHandler({ maxBodyBytes: 10_000 });
+    function* endless() {
+      for (;;) yield "x".repeat(1000);
+    }
+    const { body, state } = watchedChunks(endless());
+    const result = await handler.handle(telegramRequest(body));
+    expect(result.status).toBe(413);
+    expect(state.pulled).toBe(11);
+  });
+
+  test("a body exactly at the limit is accepted", async () => {
+    const text = updateJson(5);
+    const { handler, updates } = recordingHandler({ maxBodyBytes: new TextEncoder().encode(text).byteLength });
+    const result = await handler.handle(telegramRequest(text));
+    expect(result.status).toBe(200);
+    expect(updates).toHaveLength(1);
+  });
+
+  test("a string body is measured in UTF-8 bytes, not characters", async () => {
+    const text = JSON.stringify({ update_id: 1, message: { text: "ж".repeat(600) } });
+    const { handler } = recordingHandler({ maxBodyBytes: 1000 });
+    expect((await handler.handle(telegramRequest(text))).status).toBe(413);
+  });
+
+  test("a Content-Length that is not a number is a 400", async () => {
+    const { handler } = recordingHandler();
+    const result = await handler.handle(telegramRequest(updateJson(), { "content-length": "12abc" }));
+    expect([result.status, parse(result.body).error]).toEqual([400, "invalid_content_length"]);
+  });
+});
+
+describe("every form a body can arrive in", () => {
+  const text = updateJson(77);
+  const bytes = new TextEncoder().encode(text);
+  const forms: [string, () => unknown][] = [
+    ["a parsed object", () => JSON.parse(text)],
+    ["a string", () => text],
+    ["a Uint8Array", () => bytes],
+    ["a Node Buffer", () => Buffer.from(text)],
+    ["an ArrayBuffer", () => bytes.slice().buffer],
+    ["a web ReadableStream", () => new Response(text).body],
+    ["a Node readable", () => Readable.from([Buffer.from(text.slice(0, 9)), Buffer.from(text.slice(9))])],
+    ["an async iterable of strings", () => (async function* () { yield text.slice(0, 5); yield text.slice(5); })()],
+  ];
+  test.each(forms)("delivers the update from %s", async (_, makeBody) => {
+    const { handler, updates } = recordingHandler();
+    const result = await handler.handle(telegramRequest(makeBody() as never));
+    expect(result.status).toBe(200);
+    expect(updates).toEqual([JSON.parse(text)]);
+  });
+});
+
+describe("bodies that are not there", () => {
+  test("no body at all is a 400 empty_body", async () => {
+    const { handler } = recordingHandler();
+    const result = await handler.handle(telegramRequest(undefined));
+    expect([result.status, parse(result.body).error]).toEqual([400, "empty_body"]);
+  });
+
+  test("an empty stream is a 400 empty_body", async () => {
+    const { handler } = recordingHandler();
+    const result = await handler.handle(telegramRequest(Readable.from([])));
+    expect([result.status, parse(result.body).error]).toEqual([400, "empty_body"]);
+  });
+
+  test("a Node stream consumed by someone else is a setup error that names the fix, not a hang", async () => {
+    const { handler } = recordingHandler();
+    const stream = Readable.from([Buffer.from(updateJson())]);
+    for await (const _ of stream) {
+      // another middleware read it and kept nothing
+    }
+    const result = await handler.handle(telegramRequest(stream));
+    expect(result.status).toBe(500);
+    expect(parse(result.body)).toMatchObject({ error: "body_consumed", description: expect.stringMatching(/Mount telehook before/) });
+  });
+
+  test("a web stream already locked by a reader is reported the same way", async () => {
+    const { handler } = recordingHandler();
+    const stream = new Response(updateJson()).body as ReadableStream<Uint8Array>;
+    stream.getReader();
+    const result = await handler.handle(telegramRequest(stream));
+    expect(parse(result.body).error).toBe("body_consumed");
+  });
+
+  test("a stream that fails mid-way is a 400 body_read_failed", async () => {
+    const { handler, updates } = recordingHandler();
+    async function* broken() {
+      yield new TextEncoder().encode('{"update_id":1,');
+      throw new Error("socket closed");
+    }
+    const result = await handler.handle(telegramRequest(broken()));
+    expect([result.status, parse(result.body).error]).toEqual([400, "body_read_failed"]);
+    expect(updates).toEqual([]);
+  });
+});
+
+describe("what the body holds", () => {
+  test("bytes that are not UTF-8 are a 400 invalid_utf8", async () => {
+    const { handler } = recordingHandler();
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"update_id":1,"message":{"text":"'), 0xff, 0xfe, 0x22, 0x7d, 0x7d]);
+    const result = await handler.handle(telegramRequest(bytes));
+    expect([result.status, parse(result.body).error]).toEqual([400, "invalid_utf8"]);
+  });
+
+  test("a __proto__ key anywhere is refused and pollutes nothing", async () => {
+    const { handler, updates } = recordingHandler();
+    const body = '{"update_id":1,"message":{"from":{"__proto__":{"polluted":true}}}}';
+    const fromText = await handler.handle(telegramRequest(body));
+    const fromParsed = await handler.handle(telegramRequest(JSON.parse(body)));
+    expect([fromText.status, fromParsed.status]).toEqual([400, 400]);
+    expect(parse(fromText.body).error).toBe("forbidden_key");
+    expect(updates).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('a message whose text is "__proto__" is an ordinary update', async () => {
+    const { handler, updates } = recordingHandler();
+    const result = await handler.handle(telegramRequest('{"update_id":3,"message":{"text":"__proto__"}}'));
+    expect(result.status).toBe(200);
+    expect(updates[0]?.message?.text).toBe("__proto__");
+  });
+
+  test("deeply nested JSON neither crashes nor overflows the stack", async () => {
+    const { handler, updates } = recordingHandler({ maxBodyBytes: 4 * 1024 * 1024 });
+    const depth = 200_000;
+    const deepArray = `{"update_id":1,"message":${"[".repeat(depth)}${"]".repeat(depth)}}`;
+    const deepProto = `{"update_id":2,"message":${'{"a":'.repeat(depth)}{"__proto__":1}${"}".repeat(depth)}}`;
+    expect((await handler.handle(telegramRequest(deepArray))).status).toBe(200);
+    expect((await handler.handle(telegramRequest(deepProto))).status).toBe(400);
+    expect(updates.map((u) => u.update_id)).toEqual([1]);
+  });
+
+  test("a cyclic object from a custom body parser is scanned without looping", async () => {
+    const { handler, updates } = recordingHandler();
+    const update: Record<string, unknown> = { update_id: 9, message: { text: "hi" } };
+    (update.message as Record<string, unknown>).self = update;
+    expect((await handler.handle(telegramRequest(update))).status).toBe(200);
+    expect(updates).toHaveLength(1);
+  });
+
+  test("update_id may be zero but not above the safe integer range", async () => {
+    const { handler } = recordingHandler();
+    const zero = await handler.handle(telegramRequest('{"update_id":0,"message":{}}'));
+    const huge = await handler.handle(telegramRequest('{"update_id":9007199254740993,"message":{}}'));
+    expect([zero.status, huge.status]).toEqual([200, 400]);
+  });
+});
+
+describe("the secret", () => {
+  test.each([
+    ["its last character", `${SECRET.slice(0, -1)}4`],
+    ["its length (one more)", `${SECRET}3`],
+    ["its length (one less)", SECRET.slice(0, -1)],
+    ["a non-ASCII look-alike", SECRET.replace("e", "е")],
+  ])("a secret that differs only in %s is refused", async (_, received) => {
+    const { handler } = recordingHandler();
+    const result = await handler.handle(telegramRequest(updateJson(), { "x-telegram-bot-api-secret-token": received }));
+    expect([result.status, parse(result.body).error]).toEqual([401, "secret_token_invalid"]);
+  });
+
+  test("two copies of the header joined by the server are refused", async () => {
+    const { handler } = recordingHandler();
+    const joined = `${SECRET}, ${SECRET}`;
+    const result = await handler.handle(telegramRequest(updateJson(), { "x-telegram-bot-api-secret-token": joined }));
+    expect(result.status).toBe(401);
+  });
+});
+
+describe("a handler that fails", () => {
+  test("answers 500, tells onError with the update, and never throws to the caller", async () => {
+    const seen: [unknown, number][] = [];
+    const failure = new Error("boom");
+    const { handler } = recordingHandler({
+      onUpdate: () => Promise.reject(failure),
+      onError: (error, update) => void seen.push([error, update.update_id]),
+    });
+    const result = await handler.handle(telegramRequest(updateJson(12)));
+    expect(result.status).toBe(500);
+    expect(seen).toEqual([[failure, 12]]);
+  });
+
+  test("a header getter that throws still gets an answer", async () => {
+    const { handler } = recordingHandler();
+    const result = await handler.handle({
+      method: "POST",
+      header: () => {
+        throw new Error("hostile request object");
+      },
+    });
+    expect(result.status).toBe(500);
+  });
+});
