@@ -5,7 +5,10 @@ export default defineConfig({
   resolve: { conditions: ["@telehook/source", "module", "node", "import", "default"] },
   ssr: {
     resolve: {
-      conditions: ["@telehook/source", "node", "import", "default"],
+      // Vitest passes these to Node as --conditions for external packages too. "import" there would make
+      // require() pick a package's ESM build (is-promise under Express 5's router breaks), so Node adds
+      // import/require/default itself.
+      conditions: ["@telehook/source", "node"],
       externalConditions: ["@telehook/source"],
     },
   },

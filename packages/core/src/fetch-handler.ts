@@ -20,17 +20,19 @@ export interface FetchWebhookHandler {
  * const webhook = createFetchHandler({ secretToken, onUpdate: (update) => bot.handleUpdate(update) });
  * Deno.serve((request) => webhook(request));
  */
-export function createFetchHandler(options: WebhookOptions): (request: Request) => Promise<Response> {
+export function createFetchHandler(options: WebhookOptions): FetchWebhookHandler {
   const handler = createWebhookHandler(options);
-  return async (request) => {
+  const fetchHandler = async (request: Request, connection?: { remoteAddress?: string }) => {
     const result = await handler.handle({
       method: request.method,
       header: (name) => request.headers.get(name),
       body: request.body,
+      remoteAddress: connection?.remoteAddress,
     });
     return new Response(result.body === "" ? null : result.body, {
       status: result.status,
       headers: result.headers,
     });
   };
+  return Object.assign(fetchHandler, { close: handler.close });
 }

@@ -70,7 +70,10 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
 
   async function handle(request: WebhookRequest): Promise<WebhookResult> {
     if (request.method !== "POST") return reject("method_not_allowed", ALLOW_POST);
-    if (resolved.sourceAllowed && !resolved.sourceAllowed(request.remoteAddress, request.header("x-forwarded-for"))) {
+    if (
+      resolved.sourceAllowed &&
+      !resolved.sourceAllowed(request.remoteAddress, request.header("x-forwarded-for"))
+    ) {
       return reject("source_not_allowed");
     }
     if (secretMatches) {
@@ -90,7 +93,8 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
   }
 
   function handleSafely(request: WebhookRequest): Promise<WebhookResult> {
-    if (closing) return Promise.resolve(reject("shutting_down", { "retry-after": String(resolved.retryAfterSeconds) }));
+    if (closing)
+      return Promise.resolve(reject("shutting_down", { "retry-after": String(resolved.retryAfterSeconds) }));
     const answer = handle(request).catch((error: unknown) => {
       // Only a bug or a hostile request object gets here; the host framework must still get an answer.
       console.error("@telehook/core: unexpected failure while handling a request.", error);

@@ -30,7 +30,7 @@ export {
   type WebhookHandler,
   type WebhookRequest,
 } from "./handler.js";
-export type { UpdateContext, WebhookOptions } from "./options.js";
+export type { UpdateContext, UpdateHandler, WebhookOptions } from "./options.js";
 export type { BodyInput } from "./read-body.js";
 export type { Rejection, RejectionReason } from "./rejection.js";
 export type { WebhookResult } from "./result.js";

@@ -13,6 +13,13 @@ export interface UpdateContext {
   readonly updateType: UpdateType;
 }
 
+/** Handles one update; with `webhookReply: true` it may return a Bot API call to send as the reply. */
+export type UpdateHandler = (
+  update: Update,
+  context: UpdateContext,
+) => // biome-ignore lint/suspicious/noConfusingVoidType: `void` lets a handler such as grammY's `bot.handleUpdate`, which returns Promise<void>, be passed as it is.
+WebhookReply | undefined | void | Promise<WebhookReply | undefined | void>;
+
 /** Options of `createWebhookHandler`, `createFetchHandler` and every adapter's `telegramWebhook`. */
 export interface WebhookOptions {
   /**
@@ -34,7 +41,7 @@ export interface WebhookOptions {
    * `deadlineMs` passes first; a failure is handled by `errorPolicy`. With `webhookReply: true` it may
    * return a Bot API call to send in the response.
    */
-  onUpdate: (update: Update, context: UpdateContext) => WebhookReply | undefined | void | Promise<WebhookReply | undefined | void>;
+  onUpdate: UpdateHandler;
   /**
    * The largest body accepted, in bytes. Checked against `Content-Length` before reading and again while
    * the body streams in. Telegram's updates are at most about 512 KiB.
@@ -142,7 +149,10 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
   const maxBodyBytes = wholeNumber(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, "maxBodyBytes", 1);
   const errorPolicy = options.errorPolicy ?? "bounded-retry";
   if (typeof errorPolicy !== "function" && !ERROR_POLICIES.includes(errorPolicy)) {
-    throw new TelehookError("invalid_options", 'errorPolicy must be "bounded-retry", "retry", "acknowledge" or a function.');
+    throw new TelehookError(
+      "invalid_options",
+      'errorPolicy must be "bounded-retry", "retry", "acknowledge" or a function.',
+    );
   }
   return {
     secretTokens: resolveSecretTokens(options),
@@ -223,5 +233,7 @@ function defaultOnError(error: unknown, update: Update): void {
 }
 
 function defaultOnDeadLetter(update: Update): void {
-  console.error(`@telehook/core: update ${update.update_id} failed and will not be delivered again (pass onDeadLetter to keep it).`);
+  console.error(
+    `@telehook/core: update ${update.update_id} failed and will not be delivered again (pass onDeadLetter to keep it).`,
+  );
 }

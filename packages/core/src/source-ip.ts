@@ -22,17 +22,22 @@ export interface SourceIpOptions {
 type Range = readonly [network: number, mask: number];
 
 /** Builds the allowlist check; throws at once on a malformed range. */
-export function createSourceIpCheck(options: SourceIpOptions): (peer: string | undefined, forwardedFor: string | null | undefined) => boolean {
+export function createSourceIpCheck(
+  options: SourceIpOptions,
+): (peer: string | undefined, forwardedFor: string | null | undefined) => boolean {
   const ranges = (options.allow ?? TELEGRAM_SOURCE_RANGES).map(parseRange);
   const hops = options.trustedProxyHops ?? 0;
   if (!Number.isSafeInteger(hops) || hops < 0) {
-    throw new TelehookError("invalid_options", "sourceIp.trustedProxyHops must be a whole number of proxies, 0 or more.");
+    throw new TelehookError(
+      "invalid_options",
+      "sourceIp.trustedProxyHops must be a whole number of proxies, 0 or more.",
+    );
   }
   return (peer, forwardedFor) => {
     const chain = hops === 0 ? [] : (forwardedFor ?? "").split(",").map((part) => part.trim());
     const client = hops === 0 ? peer : chain[chain.length - hops];
     const address = client === undefined ? null : parseIpv4(client.replace(/^::ffff:/i, ""));
-    return address !== null && ranges.some(([network, mask]) => ((address & mask) >>> 0) === network);
+    return address !== null && ranges.some(([network, mask]) => (address & mask) >>> 0 === network);
   };
 }
 
@@ -41,7 +46,10 @@ function parseRange(cidr: string): Range {
   const address = parseIpv4(base);
   const size = Number(bits);
   if (address === null || !/^\d{1,2}$/.test(bits) || size > 32) {
-    throw new TelehookError("invalid_options", `sourceIp.allow has "${cidr}", which is not an IPv4 range such as 149.154.160.0/20.`);
+    throw new TelehookError(
+      "invalid_options",
+      `sourceIp.allow has "${cidr}", which is not an IPv4 range such as 149.154.160.0/20.`,
+    );
   }
   const mask = size === 0 ? 0 : (0xffffffff << (32 - size)) >>> 0;
   return [(address & mask) >>> 0, mask];

@@ -1,14 +1,28 @@
-import { createMemoryDedupeStore, createWebhookHandler, type Update, type WebhookOptions } from "@telehook/core";
+import {
+  createMemoryDedupeStore,
+  createWebhookHandler,
+  type Update,
+  type WebhookOptions,
+} from "@telehook/core";
 import { describe, expect, test } from "vitest";
 import { SECRET, telegramRequest } from "./helpers.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const message = (id: number, chatId = 1): Update =>
-  ({ update_id: id, message: { message_id: id, date: 0, chat: { id: chatId, type: "private" }, text: `m${id}` } }) as Update;
+  ({
+    update_id: id,
+    message: { message_id: id, date: 0, chat: { id: chatId, type: "private" }, text: `m${id}` },
+  }) as Update;
 const send = (handler: ReturnType<typeof createWebhookHandler>, update: Update) =>
   handler.handle(telegramRequest(JSON.stringify(update)));
 const build = (options: Partial<WebhookOptions>) =>
-  createWebhookHandler({ secretToken: SECRET, onUpdate: () => {}, onError: () => {}, onDeadLetter: () => {}, ...options });
+  createWebhookHandler({
+    secretToken: SECRET,
+    onUpdate: () => {},
+    onError: () => {},
+    onDeadLetter: () => {},
+    ...options,
+  });
 
 describe("the deadline", () => {
   test("answers 200 at the deadline, tells onDeadline, and lets the handler finish", async () => {
@@ -83,8 +97,20 @@ describe("per-chat order", () => {
       },
     });
     const query = (id: number, user: number) =>
-      ({ update_id: id, callback_query: { id: `q${id}`, from: { id: user, is_bot: false, first_name: "U" }, chat_instance: "c", data: "x" } }) as Update;
-    await Promise.all([send(handler, query(10, 5)), send(handler, query(11, 5)), send(handler, query(12, 6))]);
+      ({
+        update_id: id,
+        callback_query: {
+          id: `q${id}`,
+          from: { id: user, is_bot: false, first_name: "U" },
+          chat_instance: "c",
+          data: "x",
+        },
+      }) as Update;
+    await Promise.all([
+      send(handler, query(10, 5)),
+      send(handler, query(11, 5)),
+      send(handler, query(12, 6)),
+    ]);
     expect(overlapped).toBe(false);
   });
 });
@@ -153,7 +179,11 @@ describe("deduplication", () => {
     const errors: unknown[] = [];
     const broken = { claim: () => Promise.reject(new Error("redis down")), confirm() {}, release() {} };
     let runs = 0;
-    const handler = build({ dedupe: { store: broken }, onUpdate: () => void runs++, onError: (e) => void errors.push(e) });
+    const handler = build({
+      dedupe: { store: broken },
+      onUpdate: () => void runs++,
+      onError: (e) => void errors.push(e),
+    });
     expect((await send(handler, message(41))).status).toBe(200);
     expect(runs).toBe(1);
     expect(errors).toEqual([expect.objectContaining({ code: "dedupe_store_failed" })]);
@@ -178,7 +208,11 @@ describe("the error policy", () => {
       const result = await send(handler, message(50));
       answers.push([result.status, result.headers["retry-after"]]);
     }
-    expect(answers).toEqual([[500, "5"], [500, "5"], [200, undefined]]);
+    expect(answers).toEqual([
+      [500, "5"],
+      [500, "5"],
+      [200, undefined],
+    ]);
     expect(deadLetters).toEqual([50]);
     expect(errors).toHaveLength(3);
     // Once dead-lettered it is done: a late redelivery does not run it again.
@@ -193,7 +227,11 @@ describe("the error policy", () => {
 
   test('"acknowledge" never retries', async () => {
     const deadLetters: number[] = [];
-    const handler = build({ onUpdate: failing, errorPolicy: "acknowledge", onDeadLetter: (u) => void deadLetters.push(u.update_id) });
+    const handler = build({
+      onUpdate: failing,
+      errorPolicy: "acknowledge",
+      onDeadLetter: (u) => void deadLetters.push(u.update_id),
+    });
     expect((await send(handler, message(52))).status).toBe(200);
     expect(deadLetters).toEqual([52]);
   });
@@ -254,7 +292,11 @@ describe("webhook replies", () => {
     "%s is refused locally, because Telegram ignores it",
     async (method) => {
       const errors: unknown[] = [];
-      const handler = build({ webhookReply: true, onUpdate: () => ({ method }) as never, onError: (e) => void errors.push(e) });
+      const handler = build({
+        webhookReply: true,
+        onUpdate: () => ({ method }) as never,
+        onError: (e) => void errors.push(e),
+      });
       const result = await send(handler, message(62));
       expect([result.status, result.body]).toEqual([200, ""]);
       expect(errors).toEqual([expect.objectContaining({ code: "invalid_webhook_reply" })]);

@@ -38,4 +38,5 @@ export function watchedChunks(chunks: Iterable<string | Uint8Array>) {
   return { body: iterate(), state };
 }
 
-export const updateJson = (id = 1) => JSON.stringify({ update_id: id, message: { message_id: 1, text: "hi" } });
+export const updateJson = (id = 1) =>
+  JSON.stringify({ update_id: id, message: { message_id: 1, text: "hi" } });

@@ -2,7 +2,8 @@ import { createWebhookHandler, TelehookError, type WebhookOptions } from "@teleh
 import { describe, expect, test } from "vitest";
 
 const onUpdate = () => {};
-const build = (options: Partial<WebhookOptions>) => () => createWebhookHandler({ onUpdate, ...options } as WebhookOptions);
+const build = (options: Partial<WebhookOptions>) => () =>
+  createWebhookHandler({ onUpdate, ...options } as WebhookOptions);
 
 describe("options are checked when the handler is built", () => {
   test("a bot token pasted as the secret is refused, and the message does not repeat it", () => {
@@ -44,7 +45,9 @@ describe("options are checked when the handler is built", () => {
   });
 
   test("onUpdate is required", () => {
-    expect(() => createWebhookHandler({ secretToken: "abc" } as WebhookOptions)).toThrow(/onUpdate must be a function/);
+    expect(() => createWebhookHandler({ secretToken: "abc" } as WebhookOptions)).toThrow(
+      /onUpdate must be a function/,
+    );
   });
 
   test.each([0, -1, 1.5, Number.NaN])("maxBodyBytes %s is refused", (maxBodyBytes) => {

@@ -8,7 +8,9 @@ describe("the order of the checks", () => {
   test("the secret is checked before a byte of the body is read", async () => {
     const { handler, updates } = recordingHandler();
     const { body, state } = watchedChunks([updateJson()]);
-    const result = await handler.handle(telegramRequest(body, { "x-telegram-bot-api-secret-token": "wrong" }));
+    const result = await handler.handle(
+      telegramRequest(body, { "x-telegram-bot-api-secret-token": "wrong" }),
+    );
     expect(result.status).toBe(401);
     expect(state.pulled).toBe(0);
     expect(updates).toEqual([]);
@@ -52,7 +54,9 @@ describe("the size limit", () => {
 
   test("a body exactly at the limit is accepted", async () => {
     const text = updateJson(5);
-    const { handler, updates } = recordingHandler({ maxBodyBytes: new TextEncoder().encode(text).byteLength });
+    const { handler, updates } = recordingHandler({
+      maxBodyBytes: new TextEncoder().encode(text).byteLength,
+    });
     const result = await handler.handle(telegramRequest(text));
     expect(result.status).toBe(200);
     expect(updates).toHaveLength(1);
@@ -82,7 +86,14 @@ describe("every form a body can arrive in", () => {
     ["an ArrayBuffer", () => bytes.slice().buffer],
     ["a web ReadableStream", () => new Response(text).body],
     ["a Node readable", () => Readable.from([Buffer.from(text.slice(0, 9)), Buffer.from(text.slice(9))])],
-    ["an async iterable of strings", () => (async function* () { yield text.slice(0, 5); yield text.slice(5); })()],
+    [
+      "an async iterable of strings",
+      () =>
+        (async function* () {
+          yield text.slice(0, 5);
+          yield text.slice(5);
+        })(),
+    ],
   ];
   test.each(forms)("delivers the update from %s", async (_, makeBody) => {
     const { handler, updates } = recordingHandler();
@@ -113,7 +124,10 @@ describe("bodies that are not there", () => {
     }
     const result = await handler.handle(telegramRequest(stream));
     expect(result.status).toBe(500);
-    expect(parse(result.body)).toMatchObject({ error: "body_consumed", description: expect.stringMatching(/Mount telehook before/) });
+    expect(parse(result.body)).toMatchObject({
+      error: "body_consumed",
+      description: expect.stringMatching(/Mount telehook before/),
+    });
   });
 
   test("a web stream already locked by a reader is reported the same way", async () => {
@@ -139,7 +153,14 @@ describe("bodies that are not there", () => {
 describe("what the body holds", () => {
   test("bytes that are not UTF-8 are a 400 invalid_utf8", async () => {
     const { handler } = recordingHandler();
-    const bytes = new Uint8Array([...new TextEncoder().encode('{"update_id":1,"message":{"text":"'), 0xff, 0xfe, 0x22, 0x7d, 0x7d]);
+    const bytes = new Uint8Array([
+      ...new TextEncoder().encode('{"update_id":1,"message":{"text":"'),
+      0xff,
+      0xfe,
+      0x22,
+      0x7d,
+      0x7d,
+    ]);
     const result = await handler.handle(telegramRequest(bytes));
     expect([result.status, parse(result.body).error]).toEqual([400, "invalid_utf8"]);
   });
@@ -196,14 +217,18 @@ describe("the secret", () => {
     ["a non-ASCII look-alike", SECRET.replace("e", "е")],
   ])("a secret that differs only in %s is refused", async (_, received) => {
     const { handler } = recordingHandler();
-    const result = await handler.handle(telegramRequest(updateJson(), { "x-telegram-bot-api-secret-token": received }));
+    const result = await handler.handle(
+      telegramRequest(updateJson(), { "x-telegram-bot-api-secret-token": received }),
+    );
     expect([result.status, parse(result.body).error]).toEqual([401, "secret_token_invalid"]);
   });
 
   test("two copies of the header joined by the server are refused", async () => {
     const { handler } = recordingHandler();
     const joined = `${SECRET}, ${SECRET}`;
-    const result = await handler.handle(telegramRequest(updateJson(), { "x-telegram-bot-api-secret-token": joined }));
+    const result = await handler.handle(
+      telegramRequest(updateJson(), { "x-telegram-bot-api-secret-token": joined }),
+    );
     expect(result.status).toBe(401);
   });
 });

@@ -12,7 +12,7 @@ import { looksLikeReply, serializeReply } from "./webhook-reply.js";
 /** One run of `onUpdate` for one update id, shared by every copy of that update that arrives meanwhile. */
 interface Execution {
   /** The answer for whoever still waits when `onUpdate` settles. Never rejects. */
-  readonly answer: Promise<WebhookResult>;
+  answer: Promise<WebhookResult>;
   /** Set once some request was answered before `onUpdate` settled: Telegram will not redeliver it. */
   acknowledged: boolean;
 }
@@ -74,7 +74,11 @@ export function createDelivery(options: ResolvedOptions) {
   }
 
   /** Waits for the execution's answer, or acknowledges at the deadline and lets it finish. */
-  async function answerWithin(execution: Execution, update: Update, context: UpdateContext): Promise<WebhookResult> {
+  async function answerWithin(
+    execution: Execution,
+    update: Update,
+    context: UpdateContext,
+  ): Promise<WebhookResult> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<typeof DEADLINE>((resolve) => {
       timer = setTimeout(resolve, options.deadlineMs, DEADLINE);
@@ -145,7 +149,14 @@ export function createDelivery(options: ResolvedOptions) {
     try {
       return await (store as NonNullable<typeof store>).claim(id);
     } catch (cause) {
-      options.onError(new TelehookError("dedupe_store_failed", "the dedupe store failed to claim an update; handling it anyway.", { cause }), update);
+      options.onError(
+        new TelehookError(
+          "dedupe_store_failed",
+          "the dedupe store failed to claim an update; handling it anyway.",
+          { cause },
+        ),
+        update,
+      );
       return "claimed";
     }
   }
@@ -155,7 +166,12 @@ export function createDelivery(options: ResolvedOptions) {
     try {
       await store[action](update.update_id);
     } catch (cause) {
-      options.onError(new TelehookError("dedupe_store_failed", `the dedupe store failed to ${action} an update.`, { cause }), update);
+      options.onError(
+        new TelehookError("dedupe_store_failed", `the dedupe store failed to ${action} an update.`, {
+          cause,
+        }),
+        update,
+      );
     }
   }
 

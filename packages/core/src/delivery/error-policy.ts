@@ -37,7 +37,8 @@ export class FailureLedger {
     this.#failures.delete(id);
     if (verdict === "retry") {
       this.#failures.set(id, failures);
-      if (this.#failures.size > this.#windowSize) this.#failures.delete(this.#failures.keys().next().value as number);
+      if (this.#failures.size > this.#windowSize)
+        this.#failures.delete(this.#failures.keys().next().value as number);
     }
     return verdict;
   }
@@ -49,7 +50,8 @@ export class FailureLedger {
 
   #verdict(error: unknown, update: Update, failures: number): "retry" | "acknowledge" {
     const policy = this.#policy;
-    if (typeof policy === "function") return policy(error, update, failures) === "retry" ? "retry" : "acknowledge";
+    if (typeof policy === "function")
+      return policy(error, update, failures) === "retry" ? "retry" : "acknowledge";
     if (policy === "bounded-retry") return failures < this.#maxAttempts ? "retry" : "acknowledge";
     return policy;
   }

@@ -9,7 +9,12 @@ export class OrderedQueues {
   run<T>(key: string | undefined, work: () => T | Promise<T>): Promise<T> {
     if (key === undefined) return settle(work);
     const previous = this.#tails.get(key);
-    const current = previous ? previous.then(() => work(), () => work()) : settle(work);
+    const current = previous
+      ? previous.then(
+          () => work(),
+          () => work(),
+        )
+      : settle(work);
     this.#tails.set(key, current);
     const forget = () => {
       if (this.#tails.get(key) === current) this.#tails.delete(key);

@@ -38,7 +38,9 @@ export function serializeReply(reply: { method: unknown }): string | TelehookErr
   try {
     body = JSON.stringify(reply);
   } catch (cause) {
-    return new TelehookError("invalid_webhook_reply", `the ${method} reply cannot be serialised to JSON.`, { cause });
+    return new TelehookError("invalid_webhook_reply", `the ${method} reply cannot be serialised to JSON.`, {
+      cause,
+    });
   }
   if (new TextEncoder().encode(body).byteLength > MAX_REPLY_BYTES) {
     return new TelehookError(

@@ -1,5 +1,10 @@
 import { request as httpRequest } from "node:http";
-import type { WebhookOptions } from "@telehook/core";
+import type { CloseResult, WebhookOptions } from "@telehook/core";
+
+/** The part of a mounted middleware the suite drives directly: its graceful drain. */
+export interface DrainableWebhook {
+  close(options?: { timeoutMs?: number }): Promise<CloseResult>;
+}
 
 /** One raw request the conformance suite sends. */
 export interface ConformanceRequest {
@@ -25,6 +30,8 @@ export interface ConformanceResponse {
 /** A mounted webhook, ready to take requests. */
 export interface MountedWebhook {
   send(request: ConformanceRequest): Promise<ConformanceResponse>;
+  /** The middleware itself, as the user holds it: `close()` drains it. */
+  readonly webhook: DrainableWebhook;
   /** Stops the server or app the harness started. */
   close(): Promise<void>;
 }
@@ -38,6 +45,8 @@ export interface ConformanceHarness {
 export interface StartedServer {
   /** e.g. `http://127.0.0.1:41234/bot` */
   readonly url: string;
+  /** The middleware that was mounted, as `telegramWebhook()` returned it. */
+  readonly webhook: DrainableWebhook;
   close(): Promise<void>;
 }
 
@@ -51,20 +60,28 @@ export function listenerHarness(
   return {
     async mount(options) {
       const server = await start(options);
-      return { send: (request) => sendOverHttp(server.url, request), close: () => server.close() };
+      return {
+        send: (request) => sendOverHttp(server.url, request),
+        webhook: server.webhook,
+        close: () => server.close(),
+      };
     },
   };
 }
 
 /** A harness for anything with the fetch signature, such as `createFetchHandler` or a Hono app. */
 export function fetchHarness(
-  create: (options: WebhookOptions) => (request: Request) => Response | Promise<Response>,
+  create: (options: WebhookOptions) => {
+    fetch: (request: Request) => Response | Promise<Response>;
+    webhook: DrainableWebhook;
+  },
   base = "http://webhook.test/bot",
 ): ConformanceHarness {
   return {
     async mount(options) {
-      const handle = create(options);
+      const { fetch: handle, webhook } = create(options);
       return {
+        webhook,
         async send(request) {
           const response = await handle(toFetchRequest(base, request));
           const headers: Record<string, string> = {};

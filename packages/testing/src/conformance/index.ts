@@ -3,6 +3,7 @@ export {
   type ConformanceHarness,
   type ConformanceRequest,
   type ConformanceResponse,
+  type DrainableWebhook,
   fetchHarness,
   listenerHarness,
   type MountedWebhook,

@@ -300,4 +300,105 @@ export function describeWebhookConformance(name: string, harness: ConformanceHar
       });
     });
   });
+
+  describe(`${name}: delivery guarantees`, () => {
+    test("concurrent copies of one update run onUpdate once", async () => {
+      let runs = 0;
+      const onUpdate = async () => {
+        runs++;
+        await sleep(40);
+      };
+      await withWebhook({ onUpdate }, async (webhook) => {
+        const body = JSON.stringify(sampleUpdate(9100));
+        const responses = await Promise.all([1, 2, 3, 4].map(() => webhook.send(post(body))));
+        expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+        expect(runs).toBe(1);
+      });
+    });
+
+    test("a slow handler is acknowledged at the deadline and still finishes", async () => {
+      const finished: number[] = [];
+      const deadlines: number[] = [];
+      const onUpdate = async (update: Update) => {
+        await sleep(150);
+        finished.push(update.update_id);
+      };
+      const onDeadline = (update: Update) => void deadlines.push(update.update_id);
+      await withWebhook({ onUpdate, onDeadline, deadlineMs: 30 }, async (webhook) => {
+        const response = await webhook.send(post(JSON.stringify(sampleUpdate(9200))));
+        expect(response.status).toBe(200);
+        expect([deadlines, finished]).toEqual([[9200], []]);
+        await webhook.webhook.close({ timeoutMs: 2000 });
+        expect(finished).toEqual([9200]);
+      });
+    });
+
+    test("two updates of one chat never overlap, even after an early acknowledgement", async () => {
+      const log: string[] = [];
+      const onUpdate = async (update: Update) => {
+        log.push(`start ${update.update_id}`);
+        await sleep(update.update_id === 9300 ? 120 : 5);
+        log.push(`end ${update.update_id}`);
+      };
+      await withWebhook({ onUpdate, deadlineMs: 20 }, async (webhook) => {
+        await webhook.send(post(JSON.stringify(sampleUpdate(9300, 5))));
+        await webhook.send(post(JSON.stringify(sampleUpdate(9301, 5))));
+        await webhook.webhook.close({ timeoutMs: 2000 });
+        expect(log).toEqual(["start 9300", "end 9300", "start 9301", "end 9301"]);
+      });
+    });
+
+    test("a failing update is retried with Retry-After, then dead-lettered and acknowledged", async () => {
+      const deadLetters: number[] = [];
+      const onUpdate = () => {
+        throw new Error("always fails");
+      };
+      const onDeadLetter = (update: Update) => void deadLetters.push(update.update_id);
+      await withWebhook({ onUpdate, onDeadLetter, maxAttempts: 3, retryAfterSeconds: 7 }, async (webhook) => {
+        const body = JSON.stringify(sampleUpdate(9400));
+        const answers = [];
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const response = await webhook.send(post(body));
+          answers.push([response.status, response.headers["retry-after"]]);
+        }
+        expect(answers).toEqual([
+          [500, "7"],
+          [500, "7"],
+          [200, undefined],
+        ]);
+        expect(deadLetters).toEqual([9400]);
+      });
+    });
+
+    test("a webhook reply reaches the client as a JSON body", async () => {
+      const reply = { method: "sendMessage", chat_id: 42, text: "hi ✓" } as const;
+      await withWebhook({ webhookReply: true, onUpdate: () => reply }, async (webhook) => {
+        const response = await webhook.send(post(JSON.stringify(sampleUpdate(9500))));
+        expect(response.status).toBe(200);
+        expect(response.headers["content-type"]).toMatch(/^application\/json/);
+        expect(JSON.parse(response.body)).toEqual(reply);
+      });
+    });
+
+    test("close() refuses new updates with 503 and Retry-After, after finishing those in flight", async () => {
+      let finished = 0;
+      const onUpdate = async () => {
+        await sleep(60);
+        finished++;
+      };
+      await withWebhook({ onUpdate }, async (webhook) => {
+        const inFlight = webhook.send(post(JSON.stringify(sampleUpdate(9600))));
+        await sleep(15);
+        const closing = webhook.webhook.close({ timeoutMs: 2000 });
+        const refused = await webhook.send(post(JSON.stringify(sampleUpdate(9601))));
+        expect([refused.status, refused.headers["retry-after"]]).toEqual([503, "5"]);
+        expect(JSON.parse(refused.body)).toMatchObject({ error: "shutting_down" });
+        expect((await inFlight).status).toBe(200);
+        expect(await closing).toEqual({ drained: true, unfinished: 0 });
+        expect(finished).toBe(1);
+      });
+    });
+  });
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
