@@ -1,4 +1,5 @@
 import type { Rejection, Update, UpdateContext, WebhookOptions } from "@telehook/core";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { CONFORMANCE_SECRET, sampleUpdate, telegramHeaders } from "./fixtures.js";
 import type {
@@ -7,6 +8,7 @@ import type {
   ConformanceResponse,
   MountedWebhook,
 } from "./harness.js";
+import { arbitraryRequest, expectedStatus } from "./hostile-input.js";
 
 /** What a conformance test can look at after its requests. */
 interface Recorded {
@@ -297,6 +299,40 @@ export function describeWebhookConformance(name: string, harness: ConformanceHar
         );
         expect(response.status).toBe(200);
         expect(recorded.updates).toHaveLength(1);
+      });
+    });
+  });
+
+  describe(`${name}: hostile input`, () => {
+    test("random requests get the status the rules give them, and only genuine updates reach onUpdate", async () => {
+      await withWebhook({ dedupe: false }, async (webhook, recorded) => {
+        await fc.assert(
+          fc.asyncProperty(arbitraryRequest, async (request) => {
+            const before = recorded.updates.length;
+            const response = await webhook.send(request);
+            const expected = expectedStatus(request, SMALL_LIMIT);
+            expect(response.status).toBe(expected);
+            expect(recorded.updates.length - before).toBe(expected === 200 ? 1 : 0);
+            expect(response.body).not.toContain(CONFORMANCE_SECRET);
+          }),
+          { numRuns: 150 },
+        );
+      });
+    });
+
+    test("requests without the right secret never reach onUpdate, whatever they carry", async () => {
+      const forged = arbitraryRequest.filter(
+        (request) => request.headers["x-telegram-bot-api-secret-token"] !== CONFORMANCE_SECRET,
+      );
+      await withWebhook({}, async (webhook, recorded) => {
+        await fc.assert(
+          fc.asyncProperty(forged, async (request) => {
+            const response = await webhook.send(request);
+            expect([401, 405]).toContain(response.status);
+          }),
+          { numRuns: 100 },
+        );
+        expect(recorded.updates).toEqual([]);
       });
     });
   });
