@@ -1,0 +1,121 @@
+/**
+ * `@telehook/express`: receive Telegram webhooks in the Express 4 or 5 app you already run. The middleware
+ * translates between Express and `@telehook/core`, which decides every answer.
+ *
+ * It works with or without `express.json()`, `express.text()` or `express.raw()` before it. Mount it before
+ * global body parsers when you can: then a malformed request gets telehook's own JSON answer rather than the
+ * parser's error page.
+ *
+ * @example
+ * import express from "express";
+ * import { telegramWebhook } from "@telehook/express";
+ *
+ * const app = express();
+ * app.use(
+ *   "/bot",
+ *   telegramWebhook({
+ *     secretToken: process.env.WEBHOOK_SECRET,
+ *     onUpdate: (update) => bot.handleUpdate(update),
+ *   }),
+ * );
+ * app.listen(3000);
+ *
+ * @packageDocumentation
+ */
+import {
+  type BodyInput,
+  createWebhookHandler,
+  type WebhookHandler,
+  type WebhookOptions,
+  type WebhookResult,
+} from "@telehook/core";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+
+export * from "@telehook/core";
+
+/**
+ * Options of the Express `telegramWebhook`: exactly the core's options. The path comes from where you
+ * mount the middleware.
+ * @see https://github.com/telehook/telehook#express
+ */
+export type ExpressWebhookOptions = WebhookOptions;
+
+/** An Express middleware that answers Telegram's webhook requests. */
+export type ExpressWebhookMiddleware = RequestHandler & {
+  /** The framework-agnostic handler behind the middleware. */
+  readonly handler: WebhookHandler;
+  /** Graceful drain before shutdown: see {@link WebhookHandler.close}. */
+  readonly close: WebhookHandler["close"];
+};
+
+/**
+ * Builds the Express middleware. Mounted with `app.use("/bot", ...)` or `router.use`, it answers the mount
+ * path itself (`/bot`, `/bot/`, with any query string) and passes other paths below it to `next()`. As a
+ * route handler (`app.post("/bot", ...)`) it answers every request the route gives it. Throws a
+ * `TelehookError` at once when an option is wrong.
+ *
+ * @example
+ * app.post("/bot", telegramWebhook({ secretToken, onUpdate: (update) => bot.handleUpdate(update) }));
+ */
+export function telegramWebhook(options: ExpressWebhookOptions): ExpressWebhookMiddleware {
+  const handler = createWebhookHandler(options);
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    if (!isWebhookPath(req, middleware)) {
+      next();
+      return;
+    }
+    handler
+      .handle({
+        method: req.method,
+        header: (name) => headerOf(req, name),
+        body: bodyOf(req),
+        remoteAddress: req.socket.remoteAddress,
+      })
+      .then((result) => send(res, result))
+      // Only a broken response object gets here; the core itself never throws.
+      .catch(next);
+  };
+  return Object.assign(middleware, { handler, close: handler.close });
+}
+
+/** Under `use`, `req.path` is relative to the mount; under a route, the route already matched the path. */
+function isWebhookPath(req: Request, self: RequestHandler): boolean {
+  if (req.path === "/") return true;
+  // `req.route` outlives the route that set it, so check that it is the route running this middleware.
+  const stack: unknown = req.route?.stack;
+  return Array.isArray(stack) && stack.some((layer: { handle?: unknown }) => layer.handle === self);
+}
+
+function headerOf(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/**
+ * The unread stream when nothing read it; otherwise what a body parser kept (object, string or Buffer);
+ * otherwise the consumed stream, which the core answers with its `body_consumed` error.
+ */
+function bodyOf(req: Request): BodyInput {
+  if (!req.readableEnded) return req;
+  const kept: unknown = req.body;
+  // body-parser 1 (Express 4) sets `req.body = {}` even when it did not read the body; `_body` marks a read.
+  const placeholder = isEmptyObject(kept) && (req as { _body?: unknown })._body !== true;
+  return kept === undefined || kept === null || placeholder ? req : (kept as BodyInput);
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    Object.keys(value).length === 0
+  );
+}
+
+/** Writes the core's answer as it is, without Express's content-type guessing or ETag. */
+function send(res: Response, { status, headers, body }: WebhookResult): void {
+  if (res.headersSent) return;
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.end(body);
+}

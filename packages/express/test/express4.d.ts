@@ -1,0 +1,6 @@
+// `express4` is an npm alias of Express 4, installed to run the same tests against both majors. Its API is
+// what these tests use of `express`, so it borrows those types.
+declare module "express4" {
+  import express from "express";
+  export default express;
+}
