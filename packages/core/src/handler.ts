@@ -1,4 +1,5 @@
 import { isJsonContentType } from "./content-type.js";
+import { Activity } from "./delivery/activity.js";
 import { createDelivery } from "./delivery/deliver-update.js";
 import { resolveOptions, type WebhookOptions } from "./options.js";
 import { parseUpdate } from "./parse-update.js";
@@ -58,8 +59,8 @@ const ALLOW_POST = { allow: "POST" };
 export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
   const resolved = resolveOptions(options);
   const secretMatches = resolved.secretTokens ? createSecretTokenMatcher(resolved.secretTokens) : null;
-  const delivery = createDelivery(resolved);
-  const admitting = new Set<Promise<WebhookResult>>();
+  const activity = new Activity();
+  const delivery = createDelivery(resolved, activity);
   let closing = false;
 
   function reject(reason: RejectionReason, headers?: Record<string, string>): WebhookResult {
@@ -87,38 +88,35 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
       if (!/^\d+$/.test(declaredLength)) return reject("invalid_content_length");
       if (Number(declaredLength) > resolved.maxBodyBytes) return reject("payload_too_large");
     }
-    const parsed = parseUpdate(await readBody(request.body, resolved.maxBodyBytes));
+    const read = readBody(request.body, resolved.maxBodyBytes);
+    const parsed = parseUpdate(read instanceof Promise ? await read : read);
     if (typeof parsed === "string") return reject(parsed);
     return delivery.deliver(parsed);
   }
 
-  function handleSafely(request: WebhookRequest): Promise<WebhookResult> {
-    if (closing)
-      return Promise.resolve(reject("shutting_down", { "retry-after": String(resolved.retryAfterSeconds) }));
-    const answer = handle(request).catch((error: unknown) => {
+  async function handleSafely(request: WebhookRequest): Promise<WebhookResult> {
+    if (closing) return reject("shutting_down", { "retry-after": String(resolved.retryAfterSeconds) });
+    activity.begin();
+    try {
+      return await handle(request);
+    } catch (error) {
       // Only a bug or a hostile request object gets here; the host framework must still get an answer.
       console.error("@telehook/core: unexpected failure while handling a request.", error);
       return rejectionResult(rejection("handler_failed"));
-    });
-    admitting.add(answer);
-    answer.then(() => admitting.delete(answer));
-    return answer;
+    } finally {
+      activity.end();
+    }
   }
 
   async function close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<CloseResult> {
     closing = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(resolve, timeoutMs, "timeout");
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
     });
-    // Requests admitted before closing may still start updates, so look again until nothing is left.
-    while (admitting.size + delivery.unsettled.size > 0) {
-      const everything = Promise.all([...admitting, ...delivery.unsettled]);
-      if ((await Promise.race([everything, timeout])) === "timeout") break;
-    }
+    await Promise.race([activity.idle(), timeout]);
     clearTimeout(timer);
-    const unfinished = delivery.unsettled.size;
-    return { drained: unfinished === 0 && admitting.size === 0, unfinished };
+    return { drained: activity.count === 0, unfinished: delivery.unfinished };
   }
 
   return { handle: handleSafely, close };

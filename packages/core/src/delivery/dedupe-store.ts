@@ -35,8 +35,10 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
     throw new RangeError("@telehook/core: dedupe windowSize must be a positive whole number.");
   }
   const claimed = new Set<number>();
-  // A Set keeps insertion order, so its first entry is always the oldest handled id.
   const done = new Set<number>();
+  // The handled ids in arrival order, as a ring: the slot about to be overwritten holds the oldest id.
+  const ring: number[] = [];
+  let oldest = 0;
   return {
     claim(updateId) {
       if (done.has(updateId)) return "done";
@@ -46,8 +48,15 @@ export function createMemoryDedupeStore(options: MemoryDedupeStoreOptions = {}):
     },
     confirm(updateId) {
       claimed.delete(updateId);
+      if (done.has(updateId)) return;
       done.add(updateId);
-      if (done.size > windowSize) done.delete(done.values().next().value as number);
+      if (ring.length < windowSize) {
+        ring.push(updateId);
+        return;
+      }
+      done.delete(ring[oldest] as number);
+      ring[oldest] = updateId;
+      oldest = (oldest + 1) % windowSize;
     },
     release(updateId) {
       claimed.delete(updateId);

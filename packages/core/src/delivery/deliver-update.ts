@@ -4,106 +4,134 @@ import type { ParsedUpdate } from "../parse-update.js";
 import { type RejectionReason, rejection } from "../rejection.js";
 import { OK_RESULT, rejectionResult, replyResult, type WebhookResult } from "../result.js";
 import type { Update } from "../update.js";
+import type { Activity } from "./activity.js";
+import { type Deadline, DeadlineQueue } from "./deadline-queue.js";
+import type { ClaimResult } from "./dedupe-store.js";
 import { FailureLedger } from "./error-policy.js";
 import { OrderedQueues } from "./ordered-queues.js";
 import { queueKeyOf } from "./queue-key.js";
 import { looksLikeReply, serializeReply } from "./webhook-reply.js";
 
-/** One run of `onUpdate` for one update id, shared by every copy of that update that arrives meanwhile. */
-interface Execution {
-  /** The answer for whoever still waits when `onUpdate` settles. Never rejects. */
-  answer: Promise<WebhookResult>;
-  /** Set once some request was answered before `onUpdate` settled: Telegram will not redeliver it. */
-  acknowledged: boolean;
-}
-
-const DEADLINE = Symbol("deadline");
+type MaybePromise<T> = T | Promise<T>;
 
 /**
- * Delivery semantics on top of the request pipeline: per-chat order, deduplication by `update_id`,
- * the deadline with early acknowledgement, the error budget and dead letters, webhook replies.
+ * One run of `onUpdate` for one update id. Every copy of the update that arrives meanwhile waits on the
+ * same `response`, which settles with the outcome or, if the deadline comes first, with an early 200.
  */
-export function createDelivery(options: ResolvedOptions) {
+class Execution {
+  readonly update: Update;
+  readonly context: UpdateContext;
+  readonly response: Promise<WebhookResult>;
+  /** Some request was answered before `onUpdate` settled: Telegram will not redeliver the update. */
+  acknowledged = false;
+  deadline: Deadline | undefined;
+  #respond!: (result: WebhookResult) => void;
+  #responded = false;
+  #finished: (() => void) | undefined;
+
+  constructor(update: Update, context: UpdateContext) {
+    this.update = update;
+    this.context = context;
+    this.response = new Promise((resolve) => {
+      this.#respond = resolve;
+    });
+  }
+
+  respond(result: WebhookResult): void {
+    if (this.#responded) return;
+    this.#responded = true;
+    this.#respond(result);
+  }
+
+  /** A promise of the end of `onUpdate`, for `waitUntil`. */
+  finished(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#finished = resolve;
+    });
+  }
+
+  finish(result: WebhookResult): void {
+    this.deadline?.cancel();
+    this.respond(result);
+    this.#finished?.();
+  }
+}
+
+/**
+ * Delivery semantics on top of the request pipeline: deduplication by `update_id`, per-chat order, the
+ * deadline with early acknowledgement, the error budget and dead letters, webhook replies.
+ */
+export function createDelivery(options: ResolvedOptions, activity: Activity) {
   const queues = new OrderedQueues();
+  const deadlines = new DeadlineQueue(options.deadlineMs);
   const ledger = new FailureLedger(options.errorPolicy, options.maxAttempts);
   const running = new Map<number, Execution>();
-  const unsettled = new Set<Promise<WebhookResult>>();
   const store = options.dedupeStore;
   const retryHeaders = { "retry-after": String(options.retryAfterSeconds) };
+  let unfinished = 0;
 
-  function refuse(reason: RejectionReason): WebhookResult {
-    const turnedAway = rejection(reason);
-    options.onReject(turnedAway);
-    return rejectionResult(turnedAway, retryHeaders);
-  }
-
+  /** Delivers one update; a copy of an update still running joins that run instead of starting another. */
   function deliver({ update, updateType }: ParsedUpdate): Promise<WebhookResult> {
-    const context: UpdateContext = { updateType };
-    const started = store ? running.get(update.update_id) : undefined;
-    return answerWithin(started ?? start(update, context), update, context);
+    const joined = store ? running.get(update.update_id) : undefined;
+    return (joined ?? start(update, { updateType })).response;
   }
 
-  /**
-   * Claims the update and runs it in its chat's order. The execution is registered before the claim is
-   * awaited, so a copy arriving meanwhile joins it instead of racing it.
-   */
   function start(update: Update, context: UpdateContext): Execution {
-    const id = update.update_id;
-    const execution: Execution = { acknowledged: false, answer: Promise.resolve(OK_RESULT) };
-    const run = () =>
-      queues
-        .run(queueKeyOf(update, context.updateType), () => options.onUpdate(update, context))
-        .then(
-          (returned) => succeeded(update, returned, execution),
-          (error: unknown) => failed(update, error, execution),
-        );
-    execution.answer = store
-      ? claimOrProceed(id, update).then((claim) => {
-          if (claim === "done") return OK_RESULT;
-          if (claim === "busy") return refuse("duplicate_in_progress");
-          return run();
-        })
-      : run();
-    unsettled.add(execution.answer);
-    if (store) running.set(id, execution);
-    execution.answer.then(() => {
-      unsettled.delete(execution.answer);
-      if (running.get(id) === execution) running.delete(id);
-    });
+    const execution = new Execution(update, context);
+    activity.begin();
+    unfinished++;
+    if (store) running.set(update.update_id, execution);
+    execution.deadline = deadlines.schedule(() => expire(execution));
+    // The execution is registered before the claim settles, so a copy arriving meanwhile joins it.
+    const claim = store ? claimOrProceed(update) : "claimed";
+    if (claim instanceof Promise) claim.then((result) => proceed(execution, result));
+    else proceed(execution, claim);
     return execution;
   }
 
-  /** Waits for the execution's answer, or acknowledges at the deadline and lets it finish. */
-  async function answerWithin(
-    execution: Execution,
-    update: Update,
-    context: UpdateContext,
-  ): Promise<WebhookResult> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<typeof DEADLINE>((resolve) => {
-      timer = setTimeout(resolve, options.deadlineMs, DEADLINE);
-    });
-    const first = await Promise.race([execution.answer, deadline]);
-    clearTimeout(timer);
-    if (first !== DEADLINE) return first;
-    if (!execution.acknowledged) {
-      execution.acknowledged = true;
-      options.onDeadline(update, context);
-      options.waitUntil?.(execution.answer);
+  function proceed(execution: Execution, claim: ClaimResult): void {
+    if (claim !== "claimed") {
+      end(execution, claim === "done" ? OK_RESULT : refuse("duplicate_in_progress"));
+      return;
     }
-    return OK_RESULT;
+    const { update, context } = execution;
+    queues
+      .run(queueKeyOf(update, context.updateType), () => options.onUpdate(update, context))
+      .then(
+        (returned) => end(execution, succeeded(execution, returned)),
+        (error: unknown) => end(execution, failed(execution, error)),
+      );
   }
 
-  async function succeeded(update: Update, returned: unknown, execution: Execution): Promise<WebhookResult> {
-    ledger.succeeded(update.update_id);
-    await settleClaim("confirm", update);
-    if (!looksLikeReply(returned)) return OK_RESULT;
-    const body = replyBody(returned, execution);
-    if (body instanceof TelehookError) {
-      options.onError(body, update);
-      return OK_RESULT;
+  function end(execution: Execution, result: MaybePromise<WebhookResult>): void {
+    if (result instanceof Promise) {
+      result.then((settled) => end(execution, settled));
+      return;
     }
-    return replyResult(body);
+    if (running.get(execution.update.update_id) === execution) running.delete(execution.update.update_id);
+    execution.finish(result);
+    unfinished--;
+    activity.end();
+  }
+
+  /** The deadline passed first: acknowledge now, and let `onUpdate` run on. */
+  function expire(execution: Execution): void {
+    execution.acknowledged = true;
+    execution.respond(OK_RESULT);
+    options.onDeadline(execution.update, execution.context);
+    options.waitUntil?.(execution.finished());
+  }
+
+  function succeeded(execution: Execution, returned: unknown): MaybePromise<WebhookResult> {
+    const { update } = execution;
+    ledger.succeeded(update.update_id);
+    let result = OK_RESULT;
+    if (looksLikeReply(returned)) {
+      const body = replyBody(returned, execution);
+      if (body instanceof TelehookError) options.onError(body, update);
+      else result = replyResult(body);
+    }
+    return after(settleClaim("confirm", update), result);
   }
 
   function replyBody(returned: { method: unknown }, execution: Execution): string | TelehookError {
@@ -123,16 +151,18 @@ export function createDelivery(options: ResolvedOptions) {
     return serializeReply(returned);
   }
 
-  async function failed(update: Update, error: unknown, execution: Execution): Promise<WebhookResult> {
+  function failed(execution: Execution, error: unknown): MaybePromise<WebhookResult> {
+    const { update } = execution;
     options.onError(error, update);
     const verdict = execution.acknowledged ? "acknowledge" : decide(error, update);
     if (verdict === "retry") {
-      await settleClaim("release", update);
-      return rejectionResult(rejection("handler_failed"), retryHeaders);
+      return after(
+        settleClaim("release", update),
+        rejectionResult(rejection("handler_failed"), retryHeaders),
+      );
     }
-    await settleClaim("confirm", update);
     options.onDeadLetter(update, error);
-    return OK_RESULT;
+    return after(settleClaim("confirm", update), OK_RESULT);
   }
 
   function decide(error: unknown, update: Update): "retry" | "acknowledge" {
@@ -145,39 +175,53 @@ export function createDelivery(options: ResolvedOptions) {
     }
   }
 
-  async function claimOrProceed(id: number, update: Update) {
-    try {
-      return await (store as NonNullable<typeof store>).claim(id);
-    } catch (cause) {
-      options.onError(
-        new TelehookError(
-          "dedupe_store_failed",
-          "the dedupe store failed to claim an update; handling it anyway.",
-          { cause },
-        ),
-        update,
-      );
+  function refuse(reason: RejectionReason): WebhookResult {
+    const turnedAway = rejection(reason);
+    options.onReject(turnedAway);
+    return rejectionResult(turnedAway, retryHeaders);
+  }
+
+  function claimOrProceed(update: Update): MaybePromise<ClaimResult> {
+    const failedClaim = (cause: unknown): ClaimResult => {
+      storeFailed("claim", update, cause);
       return "claimed";
+    };
+    try {
+      const claim = (store as NonNullable<typeof store>).claim(update.update_id);
+      return claim instanceof Promise ? claim.catch(failedClaim) : claim;
+    } catch (cause) {
+      return failedClaim(cause);
     }
   }
 
-  async function settleClaim(action: "confirm" | "release", update: Update): Promise<void> {
-    if (!store) return;
+  function settleClaim(action: "confirm" | "release", update: Update): Promise<void> | undefined {
+    if (!store) return undefined;
     try {
-      await store[action](update.update_id);
+      const settled = store[action](update.update_id);
+      return settled instanceof Promise
+        ? settled.catch((cause) => storeFailed(action, update, cause))
+        : undefined;
     } catch (cause) {
-      options.onError(
-        new TelehookError("dedupe_store_failed", `the dedupe store failed to ${action} an update.`, {
-          cause,
-        }),
-        update,
-      );
+      storeFailed(action, update, cause);
+      return undefined;
     }
+  }
+
+  function storeFailed(action: string, update: Update, cause: unknown): void {
+    const message = `the dedupe store failed to ${action} update ${update.update_id}; it was handled without deduplication.`;
+    options.onError(new TelehookError("dedupe_store_failed", message, { cause }), update);
   }
 
   return {
     deliver,
-    /** Runs of `onUpdate` that have not settled yet, including ones already acknowledged. */
-    unsettled: unsettled as ReadonlySet<Promise<WebhookResult>>,
+    /** How many runs of `onUpdate` have not finished, including ones already acknowledged. */
+    get unfinished(): number {
+      return unfinished;
+    },
   };
+}
+
+/** `result`, once `pending` (if any) has settled. */
+function after(pending: Promise<void> | undefined, result: WebhookResult): MaybePromise<WebhookResult> {
+  return pending ? pending.then(() => result) : result;
 }
