@@ -1,0 +1,112 @@
+/**
+ * `@telehook/koa`: receive Telegram webhooks in the Koa 2 or 3 app you already run. The middleware
+ * translates between Koa and `@telehook/core`, which decides every answer.
+ *
+ * It works with or without `@koa/bodyparser` or `koa-body` before it. Mount it before body parsers when you
+ * can: then a malformed request gets telehook's own JSON answer rather than the parser's error.
+ *
+ * @example
+ * import Koa from "koa";
+ * import { telegramWebhook } from "@telehook/koa";
+ *
+ * const app = new Koa();
+ * app.use(
+ *   telegramWebhook({
+ *     path: "/bot",
+ *     secretToken: process.env.WEBHOOK_SECRET,
+ *     onUpdate: (update) => bot.handleUpdate(update),
+ *   }),
+ * );
+ * app.listen(3000);
+ *
+ * @packageDocumentation
+ */
+import {
+  type BodyInput,
+  createWebhookHandler,
+  TelehookError,
+  type WebhookHandler,
+  type WebhookOptions,
+} from "@telehook/core";
+import type { Context, Middleware, Next } from "koa";
+
+export * from "@telehook/core";
+
+/**
+ * Options of the Koa `telegramWebhook`: the core's options and the path to answer on.
+ * @see https://github.com/telehook/telehook#koa
+ */
+export interface KoaWebhookOptions extends WebhookOptions {
+  /**
+   * The path the webhook answers, such as `"/bot"`; the same path with a trailing slash matches too, and
+   * requests to any other path go on to the next middleware. Leave it out when `@koa/router` or
+   * `koa-mount` already chose the path: every request that reaches the middleware is then answered.
+   * @default undefined (answer every request that reaches the middleware)
+   * @see https://github.com/telehook/telehook#koa
+   */
+  path?: string;
+}
+
+/** A Koa middleware that answers Telegram's webhook requests. */
+export type KoaWebhookMiddleware = Middleware & {
+  /** The framework-agnostic handler behind the middleware. */
+  readonly handler: WebhookHandler;
+  /** Graceful drain before shutdown: see {@link WebhookHandler.close}. */
+  readonly close: WebhookHandler["close"];
+};
+
+/**
+ * Builds the Koa middleware. Every request it answers gets an explicit status and body, so none falls
+ * back to Koa's default 404 or turns into a 204. Throws a `TelehookError` at once when an option is wrong.
+ *
+ * @example
+ * router.post("/bot", telegramWebhook({ secretToken, onUpdate: (update) => bot.handleUpdate(update) }));
+ */
+export function telegramWebhook(options: KoaWebhookOptions): KoaWebhookMiddleware {
+  const { path, ...webhookOptions } = options;
+  const isWebhookPath = pathMatcher(path);
+  const handler = createWebhookHandler(webhookOptions);
+  const middleware = async (ctx: Context, next: Next): Promise<void> => {
+    if (!isWebhookPath(ctx.path)) return next();
+    const { status, headers, body } = await handler.handle({
+      method: ctx.method,
+      // Not ctx.get(): it answers "" for a missing header, which would read as a wrong secret.
+      header: (name) => headerOf(ctx, name),
+      body: bodyOf(ctx),
+      remoteAddress: ctx.req.socket.remoteAddress,
+    });
+    ctx.status = status;
+    ctx.set(headers);
+    // A string body, even "", keeps the status; null would turn a 200 into a 204.
+    ctx.body = body;
+    // Koa gives a string body a text/plain type; an empty 200 has none.
+    if (headers["content-type"] === undefined) ctx.remove("Content-Type");
+  };
+  return Object.assign(middleware, { handler, close: handler.close });
+}
+
+function pathMatcher(path: string | undefined): (requested: string) => boolean {
+  if (path === undefined) return () => true;
+  if (typeof path !== "string" || !path.startsWith("/")) {
+    throw new TelehookError("invalid_options", 'path must start with "/", such as "/bot", or be left out.');
+  }
+  const base = path.replace(/\/+$/, "");
+  return (requested) => requested === base || requested === `${base}/`;
+}
+
+function headerOf(ctx: Context, name: string): string | undefined {
+  const value = ctx.req.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/**
+ * The unread stream when nothing read it; otherwise the raw text a body parser kept (`@koa/bodyparser`,
+ * `koa-body` with `includeUnparsed`), or else the value it parsed; otherwise the consumed stream, which
+ * the core answers with its `body_consumed` error.
+ */
+function bodyOf(ctx: Context): BodyInput {
+  if (!ctx.req.readableEnded) return ctx.req;
+  const { rawBody, body } = ctx.request as { rawBody?: unknown; body?: unknown };
+  if (typeof rawBody === "string") return rawBody;
+  return body === undefined || body === null ? ctx.req : (body as BodyInput);
+}

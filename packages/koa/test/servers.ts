@@ -1,0 +1,32 @@
+import type { AddressInfo } from "node:net";
+import type { DrainableWebhook, StartedServer } from "@telehook/testing/conformance";
+import Koa from "koa";
+import Koa2 from "koa2";
+
+/** Every Koa major the adapter supports, under one name each. */
+export const KOA_VERSIONS = [
+  ["koa 3", Koa],
+  ["koa 2", Koa2],
+] as const;
+
+export type KoaClass = (typeof KOA_VERSIONS)[number][1];
+
+/** Listens on a random loopback port; the URL includes `mountPath`. */
+export function listen(app: Koa, webhook: DrainableWebhook, mountPath = "/bot"): Promise<StartedServer> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(0, "127.0.0.1");
+    server.once("error", reject);
+    server.once("listening", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}${mountPath}`,
+        webhook,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
