@@ -83,12 +83,14 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
       if (!secretMatches(received)) return reject("secret_token_invalid");
     }
     if (!isJsonContentType(request.header("content-type"))) return reject("unsupported_media_type");
+    const encoding = request.header("content-encoding");
+    if (encoding && encoding.toLowerCase() !== "identity") return reject("unsupported_content_encoding");
     const declaredLength = request.header("content-length");
     if (declaredLength !== null && declaredLength !== undefined) {
       if (!/^\d+$/.test(declaredLength)) return reject("invalid_content_length");
-      if (Number(declaredLength) > resolved.maxBodyBytes) return reject("payload_too_large");
+      if (Number(declaredLength) > resolved.readLimits.maxBytes) return reject("payload_too_large");
     }
-    const read = readBody(request.body, resolved.maxBodyBytes);
+    const read = readBody(request.body, resolved.readLimits);
     const parsed = parseUpdate(read instanceof Promise ? await read : read);
     if (typeof parsed === "string") return reject(parsed);
     return delivery.deliver(parsed);

@@ -2,6 +2,7 @@ import { createMemoryDedupeStore, type DedupeStore } from "./delivery/dedupe-sto
 import type { ErrorPolicy } from "./delivery/error-policy.js";
 import type { WebhookReply } from "./delivery/webhook-reply.js";
 import { TelehookError } from "./errors.js";
+import type { ReadLimits } from "./read-body.js";
 import type { Rejection } from "./rejection.js";
 import { assertValidSecretToken } from "./secret-token.js";
 import { createSourceIpCheck, type SourceIpOptions } from "./source-ip.js";
@@ -48,6 +49,12 @@ export interface WebhookOptions {
    * @default 1048576 (1 MiB)
    */
   maxBodyBytes?: number;
+  /**
+   * How long a streamed body may take to arrive in full. A client that trickles its body or stops
+   * half-way gets 408 instead of holding the request open. Telegram sends an update in one go.
+   * @default 10000
+   */
+  bodyTimeoutMs?: number;
   /** Told of every rejected request: its status and reason. Never given the secret. */
   onReject?: (rejection: Rejection) => void;
   /**
@@ -117,7 +124,7 @@ export interface WebhookOptions {
 export interface ResolvedOptions {
   readonly secretTokens: readonly string[] | null;
   readonly onUpdate: WebhookOptions["onUpdate"];
-  readonly maxBodyBytes: number;
+  readonly readLimits: ReadLimits;
   readonly onReject: (rejection: Rejection) => void;
   readonly onError: (error: unknown, update: Update) => void;
   readonly deadlineMs: number;
@@ -157,7 +164,10 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
   return {
     secretTokens: resolveSecretTokens(options),
     onUpdate: options.onUpdate,
-    maxBodyBytes,
+    readLimits: {
+      maxBytes: maxBodyBytes,
+      timeoutMs: wholeNumber(options.bodyTimeoutMs ?? 10_000, "bodyTimeoutMs", 1),
+    },
     onReject: guard(options.onReject, () => {}),
     onError: guard(options.onError, defaultOnError),
     deadlineMs: wholeNumber(options.deadlineMs ?? 25_000, "deadlineMs", 1),

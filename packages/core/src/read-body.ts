@@ -25,22 +25,32 @@ export type BodyContent =
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
+/** How much of a body to accept, and for how long to wait for it. */
+export interface ReadLimits {
+  /** Bytes. */
+  readonly maxBytes: number;
+  /** Milliseconds for a streamed body to arrive in full. */
+  readonly timeoutMs: number;
+}
+
 /**
- * Reads a body of any form, stopping as soon as it grows past `limit` bytes. Never throws. A body that is
- * already in memory is answered synchronously, which keeps the common path free of extra awaits.
+ * Reads a body of any form, stopping as soon as it grows past the byte limit or takes longer than the
+ * time limit. Never throws. A body that is already in memory is answered synchronously, which keeps the
+ * common path free of extra awaits.
  */
-export function readBody(body: BodyInput, limit: number): BodyContent | Promise<BodyContent> {
+export function readBody(body: BodyInput, limits: ReadLimits): BodyContent | Promise<BodyContent> {
+  const limit = limits.maxBytes;
   if (body === null || body === undefined) return rejected("empty_body");
   if (typeof body === "string") return textWithin(body, limit);
   if (body instanceof Uint8Array) return decode(body, limit);
   if (body instanceof ArrayBuffer) return decode(new Uint8Array(body), limit);
-  if (isWebStream(body)) return body.locked ? rejected("body_consumed") : readChunks(webChunks(body), limit);
+  if (isWebStream(body)) return body.locked ? rejected("body_consumed") : readWithin(webChunks(body), limits);
   if (isNodeReadable(body)) {
     if (body.readableEnded) return rejected("body_consumed");
     // Stop reading past the limit without destroying the socket, so the 413 still reaches the client.
-    return readChunks(body.iterator({ destroyOnReturn: false }), limit);
+    return readWithin(body.iterator({ destroyOnReturn: false }), limits);
   }
-  if (isAsyncIterable(body)) return readChunks(body, limit);
+  if (isAsyncIterable(body)) return readWithin(body, limits);
   return { kind: "value", value: body };
 }
 
@@ -65,11 +75,39 @@ function decode(bytes: Uint8Array, limit: number): BodyContent {
   }
 }
 
-async function readChunks(chunks: AsyncIterable<Uint8Array | string>, limit: number): Promise<BodyContent> {
+/**
+ * Reads a stream against the clock: a client that trickles its body (slowloris) or stops half-way gets
+ * `body_timeout` instead of holding the request open. The reader stops at its next chunk.
+ */
+async function readWithin(
+  chunks: AsyncIterable<Uint8Array | string>,
+  limits: ReadLimits,
+): Promise<BodyContent> {
+  const clock = { expired: false };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<BodyContent>((resolve) => {
+    timer = setTimeout(() => {
+      clock.expired = true;
+      resolve(rejected("body_timeout"));
+    }, limits.timeoutMs);
+  });
+  try {
+    return await Promise.race([readChunks(chunks, limits.maxBytes, clock), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readChunks(
+  chunks: AsyncIterable<Uint8Array | string>,
+  limit: number,
+  clock: { readonly expired: boolean },
+): Promise<BodyContent> {
   const parts: Uint8Array[] = [];
   let size = 0;
   try {
     for await (const chunk of chunks) {
+      if (clock.expired) return rejected("body_timeout");
       const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
       size += bytes.byteLength;
       if (size > limit) return rejected("payload_too_large");

@@ -9,9 +9,11 @@ const REJECTIONS = {
   secret_token_missing: [401, "The X-Telegram-Bot-Api-Secret-Token header is missing."],
   secret_token_invalid: [401, "The X-Telegram-Bot-Api-Secret-Token header does not match."],
   unsupported_media_type: [415, "The body must be sent as application/json."],
+  unsupported_content_encoding: [415, "The body must not be compressed; Telegram never compresses updates."],
   invalid_content_length: [400, "The Content-Length header is not a valid length."],
   payload_too_large: [413, "The body is larger than maxBodyBytes."],
   body_read_failed: [400, "The body could not be read to the end."],
+  body_timeout: [408, "The body did not arrive in time."],
   body_consumed: [
     500,
     "The body stream was already read by another middleware and nothing was kept. Mount telehook before that middleware, or use a body parser that stores the body.",

@@ -257,3 +257,28 @@ describe("a handler that fails", () => {
     expect(result.status).toBe(500);
   });
 });
+
+describe("slow and compressed bodies", () => {
+  test("a body that trickles in slower than bodyTimeoutMs gets 408 and never reaches onUpdate", async () => {
+    const { handler, updates } = recordingHandler({ bodyTimeoutMs: 50 });
+    async function* slowloris() {
+      for (const char of updateJson()) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        yield new TextEncoder().encode(char);
+      }
+    }
+    const started = Date.now();
+    const result = await handler.handle(telegramRequest(slowloris()));
+    expect([result.status, parse(result.body).error]).toEqual([408, "body_timeout"]);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(updates).toEqual([]);
+  });
+
+  test("a compressed body is refused with 415, since Telegram never compresses", async () => {
+    const { handler } = recordingHandler();
+    const result = await handler.handle(telegramRequest(updateJson(), { "content-encoding": "gzip" }));
+    expect([result.status, parse(result.body).error]).toEqual([415, "unsupported_content_encoding"]);
+    const identity = await handler.handle(telegramRequest(updateJson(2), { "content-encoding": "identity" }));
+    expect(identity.status).toBe(200);
+  });
+});
