@@ -1,4 +1,5 @@
 export { CONFORMANCE_SECRET, sampleUpdate, telegramHeaders } from "./fixtures.js";
+export { describeFramingConformance } from "./framing.js";
 export {
   type ConformanceHarness,
   type ConformanceRequest,
@@ -10,4 +11,5 @@ export {
   type StartedServer,
   sendOverHttp,
 } from "./harness.js";
+export { type RawExchange, rawExchange, requestHead } from "./raw-http.js";
 export { describeWebhookConformance } from "./suite.js";

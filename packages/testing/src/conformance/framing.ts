@@ -1,0 +1,143 @@
+import type { Update, WebhookOptions } from "@telehook/core";
+import { describe, expect, test } from "vitest";
+import { CONFORMANCE_SECRET, sampleUpdate } from "./fixtures.js";
+import type { StartedServer } from "./harness.js";
+import { rawExchange, requestHead } from "./raw-http.js";
+
+/**
+ * Framing attacks over raw TCP, for adapters behind a real listener: lying Content-Length in both
+ * directions, a body cut off mid-stream, slowloris, a huge header, duplicate secret headers, a
+ * compressed body. Nothing forged or partial may reach `onUpdate`, and the server must keep serving.
+ */
+export function describeFramingConformance(
+  name: string,
+  start: (options: WebhookOptions) => Promise<StartedServer>,
+): void {
+  async function withServer(run: (url: string, updates: Update[]) => Promise<void>): Promise<void> {
+    const updates: Update[] = [];
+    const server = await start({
+      secretToken: CONFORMANCE_SECRET,
+      bodyTimeoutMs: 300,
+      onUpdate: (update) => void updates.push(update),
+      onError: () => {},
+    });
+    try {
+      await run(server.url, updates);
+      // After every attack the server still serves a genuine update.
+      const body = JSON.stringify(sampleUpdate(99_999));
+      const after = await rawExchange(server.url, [head(server.url, body.length), body], 1000);
+      expect(after.statuses[0]).toBe(200);
+      expect(updates.at(-1)?.update_id).toBe(99_999);
+    } finally {
+      await server.close();
+    }
+  }
+
+  const head = (url: string, length: number | null, extra: Record<string, string | string[]> = {}) =>
+    requestHead(url, {
+      "Content-Type": "application/json",
+      "X-Telegram-Bot-Api-Secret-Token": CONFORMANCE_SECRET,
+      ...(length === null ? {} : { "Content-Length": String(length) }),
+      Connection: "close",
+      ...extra,
+    });
+
+  describe(`${name}: framing attacks`, () => {
+    test("a Content-Length larger than the body: the request times out with 408, nothing is delivered", async () => {
+      await withServer(async (url, updates) => {
+        const body = JSON.stringify(sampleUpdate(1));
+        const exchange = await rawExchange(url, [head(url, body.length + 50), body], 2000);
+        expect(exchange.statuses).toEqual([408]);
+        expect(updates).toEqual([]);
+      });
+    });
+
+    test("a Content-Length smaller than the body: only the declared bytes are the body", async () => {
+      await withServer(async (url, updates) => {
+        const body = JSON.stringify(sampleUpdate(2));
+        const exchange = await rawExchange(url, [head(url, body.length - 3), body], 1000);
+        expect(exchange.statuses[0]).toBe(400);
+        expect(updates).toEqual([]);
+      });
+    });
+
+    test("a body cut off mid-stream is dropped without a crash", async () => {
+      await withServer(async (url, updates) => {
+        const body = JSON.stringify(sampleUpdate(3));
+        await rawExchange(url, [
+          head(url, body.length),
+          body.slice(0, 20),
+          { pauseMs: 50 },
+          { hangUp: true },
+        ]);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(updates).toEqual([]);
+      });
+    });
+
+    test("a client sending one byte at a time (slowloris) is cut off by the read timeout", async () => {
+      await withServer(async (url, updates) => {
+        const body = JSON.stringify(sampleUpdate(4));
+        const trickle = [...body].flatMap((char) => [char, { pauseMs: 40 }]);
+        const started = Date.now();
+        const exchange = await rawExchange(url, [head(url, body.length), ...trickle], 3000);
+        expect(exchange.statuses).toEqual([408]);
+        expect(Date.now() - started).toBeLessThan(2500);
+        expect(updates).toEqual([]);
+      });
+    });
+
+    test("a chunked body without Content-Length is delivered", async () => {
+      await withServer(async (url, updates) => {
+        const body = JSON.stringify(sampleUpdate(5));
+        const chunk = (text: string) => `${text.length.toString(16)}\r\n${text}\r\n`;
+        const exchange = await rawExchange(url, [
+          head(url, null, { "Transfer-Encoding": "chunked" }),
+          chunk(body.slice(0, 17)),
+          { pauseMs: 20 },
+          chunk(body.slice(17)),
+          "0\r\n\r\n",
+        ]);
+        expect(exchange.statuses).toEqual([200]);
+        expect(updates.map((update) => update.update_id)).toEqual([5]);
+      });
+    });
+
+    test("a huge header is refused before anything is delivered", async () => {
+      await withServer(async (url, updates) => {
+        const body = JSON.stringify(sampleUpdate(6));
+        const exchange = await rawExchange(url, [
+          head(url, body.length, { "X-Padding": "a".repeat(64 * 1024) }),
+          body,
+        ]);
+        expect(exchange.statuses[0] ?? 0).toBeGreaterThanOrEqual(400);
+        expect(updates).toEqual([]);
+      });
+    });
+
+    test("two secret headers, even both right, are refused", async () => {
+      await withServer(async (url, updates) => {
+        const body = JSON.stringify(sampleUpdate(7));
+        const twice = head(url, body.length, {
+          "X-Telegram-Bot-Api-Secret-Token": [CONFORMANCE_SECRET, "guess"],
+        });
+        const exchange = await rawExchange(url, [twice, body]);
+        expect(exchange.statuses).toEqual([401]);
+        expect(exchange.text).not.toContain(CONFORMANCE_SECRET);
+        expect(updates).toEqual([]);
+      });
+    });
+
+    test("a gzip-compressed body is refused with 415", async () => {
+      await withServer(async (url, updates) => {
+        const body = JSON.stringify(sampleUpdate(8));
+        const exchange = await rawExchange(url, [
+          head(url, body.length, { "Content-Encoding": "gzip" }),
+          body,
+        ]);
+        expect(exchange.statuses).toEqual([415]);
+        expect(updates).toEqual([]);
+      });
+    });
+  });
+}
