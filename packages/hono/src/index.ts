@@ -1,0 +1,79 @@
+/**
+ * `@telehook/hono`: receive Telegram webhooks in a Hono 4 app, on Node (`@hono/node-server`), Bun, Deno,
+ * Cloudflare Workers or any other fetch runtime. The middleware reads only the web `Request` and answers
+ * what `@telehook/core` decides.
+ *
+ * @example
+ * import { Hono } from "hono";
+ * import { telegramWebhook } from "@telehook/hono";
+ *
+ * const app = new Hono();
+ * app.post(
+ *   "/bot",
+ *   telegramWebhook({
+ *     secretToken: process.env.WEBHOOK_SECRET,
+ *     onUpdate: (update) => bot.handleUpdate(update),
+ *   }),
+ * );
+ * export default app;
+ *
+ * @packageDocumentation
+ */
+import { createWebhookHandler, type WebhookHandler, type WebhookOptions } from "@telehook/core";
+import type { Context, MiddlewareHandler } from "hono";
+import type { StatusCode } from "hono/utils/http-status";
+
+export * from "@telehook/core";
+
+/**
+ * Options of the Hono `telegramWebhook`: the core's options and, for the `sourceIp` allowlist, how to learn
+ * the peer's address on your runtime. The path comes from the route you mount the middleware on.
+ * @see https://github.com/telehook/telehook#hono
+ */
+export interface HonoWebhookOptions extends WebhookOptions {
+  /**
+   * Tells the peer's address, which a web `Request` does not carry. Pass your runtime's Hono helper:
+   * `getConnInfo` from `@hono/node-server/conninfo`, `hono/bun`, `hono/deno` or `hono/cloudflare-workers`.
+   * Only the `sourceIp` allowlist uses it, and only when `sourceIp.trustedProxyHops` is 0.
+   * @default undefined (no peer address: with `sourceIp` and no trusted proxy, every request is refused)
+   * @see https://github.com/telehook/telehook#hono
+   */
+  getConnInfo?: (c: Context) => { remote: { address?: string | undefined } };
+}
+
+/** A Hono middleware (or handler) that answers Telegram's webhook requests. */
+export type HonoWebhookMiddleware = MiddlewareHandler & {
+  /** The framework-agnostic handler behind the middleware. */
+  readonly handler: WebhookHandler;
+  /** Graceful drain before shutdown: see {@link WebhookHandler.close}. */
+  readonly close: WebhookHandler["close"];
+};
+
+/**
+ * Builds the Hono middleware. Use it as a route handler (`app.post("/bot", ...)`) or with
+ * `app.use("/bot", ...)`: it answers every request Hono routes to it and never calls `next()`. Throws a
+ * `TelehookError` at once when an option is wrong.
+ *
+ * @example
+ * app.use("/bot", telegramWebhook({ secretToken, onUpdate: (update) => bot.handleUpdate(update) }));
+ */
+export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddleware {
+  const { getConnInfo, ...webhookOptions } = options;
+  const handler = createWebhookHandler(webhookOptions);
+  const middleware: MiddlewareHandler = async (c) => {
+    const request = c.req.raw;
+    const result = await handler.handle({
+      method: request.method,
+      header: (name) => request.headers.get(name),
+      body: request.body,
+      remoteAddress: getConnInfo?.(c).remote.address,
+    });
+    // c.newResponse keeps headers that earlier middleware set with c.header().
+    return c.newResponse(
+      result.body === "" ? null : result.body,
+      result.status as StatusCode,
+      result.headers,
+    );
+  };
+  return Object.assign(middleware, { handler, close: handler.close });
+}

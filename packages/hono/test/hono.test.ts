@@ -1,0 +1,190 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { type HonoWebhookOptions, type Rejection, telegramWebhook, type Update } from "@telehook/hono";
+import {
+  CONFORMANCE_SECRET,
+  sampleUpdate,
+  sendOverHttp,
+  telegramHeaders,
+} from "@telehook/testing/conformance";
+import { Hono } from "hono";
+import { describe, expect, test } from "vitest";
+import { listen } from "./servers.js";
+
+/** A webhook whose deliveries and rejections the test can read. */
+function recorder(options: Partial<HonoWebhookOptions> = {}) {
+  const updates: number[] = [];
+  const rejections: Rejection[] = [];
+  const webhook = telegramWebhook({
+    secretToken: CONFORMANCE_SECRET,
+    onUpdate: (update: Update) => void updates.push(update.update_id),
+    onReject: (rejection) => void rejections.push(rejection),
+    ...options,
+  });
+  return { webhook, updates, rejections };
+}
+
+const post = (app: Hono, path: string, id: number, headers = telegramHeaders()) =>
+  app.request(path, { method: "POST", headers, body: JSON.stringify(sampleUpdate(id)) });
+
+describe("routing", () => {
+  test("app.post answers its route; Hono's router keeps every other path and method", async () => {
+    const app = new Hono();
+    const { webhook, updates } = recorder();
+    app.post("/bot", webhook);
+    const hook = await post(app, "/bot", 1);
+    const other = await post(app, "/bot/other", 2);
+    const get = await app.request("/bot");
+    expect([hook.status, other.status, get.status]).toEqual([200, 404, 404]);
+    expect(updates).toEqual([1]);
+  });
+
+  test("a trailing slash follows Hono's strict option", async () => {
+    const strict = new Hono();
+    const lenient = new Hono({ strict: false });
+    const { webhook, updates } = recorder();
+    strict.post("/bot", webhook);
+    lenient.post("/bot", webhook);
+    const strictSlash = await post(strict, "/bot/", 1);
+    const lenientSlash = await post(lenient, "/bot/", 2);
+    expect([strictSlash.status, lenientSlash.status]).toEqual([404, 200]);
+    expect(updates).toEqual([2]);
+  });
+
+  test("app.post under basePath and app.route", async () => {
+    const { webhook, updates } = recorder();
+    const api = new Hono().basePath("/api");
+    api.post("/bot", webhook);
+    const telegram = new Hono();
+    telegram.post("/hook", webhook);
+    const app = new Hono().route("/telegram", telegram);
+    const underBase = await post(api, "/api/bot", 1);
+    const routed = await post(app, "/telegram/hook", 2);
+    const outside = await post(api, "/bot", 3);
+    expect([underBase.status, routed.status, outside.status]).toEqual([200, 200, 404]);
+    expect(updates).toEqual([1, 2]);
+  });
+
+  test("app.use on a wildcard answers the paths Hono routes to it, and no later handler runs", async () => {
+    const app = new Hono();
+    const { webhook, updates } = recorder();
+    const later: string[] = [];
+    app.use("/bot/*", webhook);
+    app.post("/bot/inner", (c) => {
+      later.push(c.req.path);
+      return c.text("later handler");
+    });
+    const response = await post(app, "/bot/inner", 1);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+    expect(later).toEqual([]);
+    expect(updates).toEqual([1]);
+  });
+});
+
+describe("answers", () => {
+  test("a delivered update is an empty 200 without a content type", async () => {
+    const app = new Hono();
+    app.post("/bot", recorder().webhook);
+    const response = await post(app, "/bot", 1);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
+    expect(response.headers.get("content-type")).toBeNull();
+  });
+
+  test("headers set by earlier middleware with c.header() stay on the answer", async () => {
+    const app = new Hono();
+    app.use(async (c, next) => {
+      c.header("x-request-id", "req-1");
+      await next();
+    });
+    app.post("/bot", recorder().webhook);
+    const accepted = await post(app, "/bot", 1);
+    const refused = await post(app, "/bot", 2, telegramHeaders("wrong"));
+    expect([accepted.status, accepted.headers.get("x-request-id")]).toEqual([200, "req-1"]);
+    expect([refused.status, refused.headers.get("x-request-id")]).toEqual([401, "req-1"]);
+    expect(refused.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
+  test("a failing onUpdate is answered 500 by the webhook, never passed to app.onError", async () => {
+    const app = new Hono();
+    const honoErrors: unknown[] = [];
+    app.onError((error, c) => {
+      honoErrors.push(error);
+      return c.text("onError", 599 as 500);
+    });
+    const failing = () => {
+      throw new Error("bot bug");
+    };
+    app.post("/bot", recorder({ onUpdate: failing, onError: () => {} }).webhook);
+    const response = await post(app, "/bot", 1);
+    const body = await response.text();
+    expect([response.status, JSON.parse(body).error]).toEqual([500, "handler_failed"]);
+    expect(body).not.toContain("bot bug");
+    expect(honoErrors).toEqual([]);
+  });
+
+  test("a body read by earlier middleware is answered 500 body_consumed, naming the fix", async () => {
+    const app = new Hono();
+    const { webhook, updates } = recorder();
+    app.use(async (c, next) => {
+      await c.req.json();
+      await next();
+    });
+    app.post("/bot", webhook);
+    const response = await post(app, "/bot", 1);
+    const body = JSON.parse(await response.text());
+    expect([response.status, body.error]).toEqual([500, "body_consumed"]);
+    expect(body.description).toMatch(/Mount telehook before that middleware/);
+    expect(updates).toEqual([]);
+  });
+
+  test("close() is the core handler's drain: afterwards requests are refused with 503", async () => {
+    const app = new Hono();
+    const { webhook, updates } = recorder();
+    app.post("/bot", webhook);
+    expect(await webhook.close({ timeoutMs: 100 })).toEqual({ drained: true, unfinished: 0 });
+    const response = await post(app, "/bot", 1);
+    expect([response.status, response.headers.get("retry-after")]).toEqual([503, "5"]);
+    expect(updates).toEqual([]);
+    expect(webhook.handler.close).toBe(webhook.close);
+  });
+});
+
+describe("on @hono/node-server", () => {
+  test("app.post serves a real listener", async () => {
+    const app = new Hono();
+    const { webhook, updates } = recorder();
+    app.post("/bot", webhook);
+    const server = await listen(app, webhook);
+    try {
+      const body = JSON.stringify(sampleUpdate(1));
+      const response = await sendOverHttp(server.url, { method: "POST", headers: telegramHeaders(), body });
+      expect([response.status, response.body]).toEqual([200, ""]);
+      expect(updates).toEqual([1]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("the source allowlist sees the peer through getConnInfo, and refuses without it", async () => {
+    const statuses: number[] = [];
+    for (const options of [
+      { sourceIp: { allow: ["127.0.0.0/8"] }, getConnInfo },
+      { sourceIp: { allow: ["127.0.0.0/8"] } },
+    ]) {
+      const app = new Hono();
+      const { webhook } = recorder(options);
+      app.post("/bot", webhook);
+      const server = await listen(app, webhook);
+      try {
+        const body = JSON.stringify(sampleUpdate(1));
+        statuses.push(
+          (await sendOverHttp(server.url, { method: "POST", headers: telegramHeaders(), body })).status,
+        );
+      } finally {
+        await server.close();
+      }
+    }
+    expect(statuses).toEqual([200, 403]);
+  });
+});
