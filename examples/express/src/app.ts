@@ -1,0 +1,26 @@
+import { type ExpressWebhookMiddleware, telegramWebhook } from "@telehook/express";
+import express, { type Express } from "express";
+import type { Bot } from "grammy";
+
+export interface AppOptions {
+  /** The grammY bot; it must know its own profile (`botInfo`, or `await bot.init()`) before updates arrive. */
+  bot: Bot;
+  /** The secret_token given to setWebhook. */
+  secretToken: string;
+}
+
+/** The Express app: the webhook at `/bot`, and the rest of the app beside it. */
+export function createApp({ bot, secretToken }: AppOptions): {
+  app: Express;
+  webhook: ExpressWebhookMiddleware;
+} {
+  const app = express();
+  const webhook = telegramWebhook({ secretToken, onUpdate: (update) => bot.handleUpdate(update) });
+  // Mounted before the app's body parser, so a malformed request gets telehook's own answer.
+  app.use("/bot", webhook);
+  app.use(express.json());
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+  return { app, webhook };
+}

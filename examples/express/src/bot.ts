@@ -1,0 +1,12 @@
+import { Bot, type BotConfig, type Context } from "grammy";
+
+/**
+ * The bot itself, written with grammY exactly as it would be for long polling: `/start` greets, any other
+ * text is echoed back. Nothing here knows about webhooks.
+ */
+export function createBot(token: string, config?: BotConfig<Context>): Bot {
+  const bot = new Bot(token, config);
+  bot.command("start", (ctx) => ctx.reply("Hi! Send me any text and I will send it back."));
+  bot.on("message:text", (ctx) => ctx.reply(ctx.message.text));
+  return bot;
+}
