@@ -13,6 +13,57 @@
  * @packageDocumentation
  */
 
+export type { WebhookInfo } from "@grammyjs/types";
+export {
+  type BotApi,
+  type BotApiCallArgs,
+  type BotApiCallOptions,
+  type BotApiFile,
+  type BotApiMethod,
+  type BotApiMethods,
+  type BotApiOptions,
+  type BotApiParams,
+  type BotApiResult,
+  createBotApi,
+  DEFAULT_API_ROOT,
+} from "./bot-api/bot-api-client.js";
+export {
+  type EnsureWebhookMode,
+  type EnsureWebhookOptions,
+  type EnsureWebhookReason,
+  type EnsureWebhookResult,
+  ensureWebhook,
+  type PreparedWebhook,
+  prepareWebhook,
+} from "./bot-api/ensure-webhook.js";
+export { isLocalApiRoot } from "./bot-api/local-mode.js";
+export {
+  FINGERPRINT_PARAM,
+  removeFingerprint,
+  splitFingerprint,
+  webhookFingerprint,
+} from "./bot-api/secret-fingerprint.js";
+export { TelegramApiError, type TelegramApiErrorDetails } from "./bot-api/telegram-api-error.js";
+export { DEFAULT_ALLOWED_UPDATES, UPDATE_TYPES_IN_SERVER_ORDER } from "./bot-api/update-types.js";
+export {
+  type ValidatedWebhookConfig,
+  validateWebhookConfig,
+  type WebhookConfig,
+} from "./bot-api/webhook-config.js";
+export {
+  type DesiredWebhook,
+  diffWebhookInfo,
+  displayWebhookUrl,
+  type WebhookDifference,
+  type WebhookField,
+} from "./bot-api/webhook-diff.js";
+export {
+  createWebhookRegistration,
+  type WebhookRegistration,
+  type WebhookRegistrationConfig,
+  type WebhookRegistrationOptions,
+  type WebhookRegistrationOutcome,
+} from "./bot-api/webhook-registration.js";
 export {
   type ClaimResult,
   createMemoryDedupeStore,

@@ -1,0 +1,188 @@
+import { TelehookError } from "../errors.js";
+import {
+  type EnsureWebhookOptions,
+  type EnsureWebhookResult,
+  type PreparedWebhook,
+  prepareWebhook,
+  runPrepared,
+} from "./ensure-webhook.js";
+import { linkedSignal } from "./retry.js";
+
+/**
+ * The `setWebhook` part of a webhook's options: everything {@link EnsureWebhookOptions} takes except the
+ * secret, which comes from the handler's own `secretToken` so that the check and the registration can
+ * never drift apart.
+ */
+export type WebhookRegistrationConfig = Omit<EnsureWebhookOptions, "secretToken" | "allowUnauthenticated">;
+
+/** Options of {@link createWebhookRegistration}. */
+export interface WebhookRegistrationOptions {
+  /**
+   * The webhook handler's `secretToken`. With several (during a rotation) the first one is registered,
+   * so list the new secret first.
+   */
+  secretToken?: string | readonly string[] | undefined;
+  /**
+   * The handler's `allowUnauthenticated`: without a `secretToken`, register the webhook without one.
+   * @default false
+   */
+  allowUnauthenticated?: boolean | undefined;
+  /** Where and how to register the webhook: token, url and the other `setWebhook` settings. */
+  setWebhook: WebhookRegistrationConfig;
+  /**
+   * Run the registration on its own, once, after the current task: `setTimeout(0)` gives the app the
+   * chance to start listening first. With `false`, nothing happens until `setWebhook()` is called.
+   * @default true
+   */
+  autoStart?: boolean | undefined;
+}
+
+/** How a registration ended: never a rejection, so awaiting `ready` cannot crash the app. */
+export type WebhookRegistrationOutcome =
+  | { readonly ok: true; readonly result: EnsureWebhookResult }
+  | { readonly ok: false; readonly error: TelehookError };
+
+/** A webhook registration; see {@link createWebhookRegistration}. */
+export interface WebhookRegistration {
+  /**
+   * Settles with the outcome of the first run (the automatic one, or the first `setWebhook()` call when
+   * `autoStart` is false). It never rejects.
+   */
+  readonly ready: Promise<WebhookRegistrationOutcome>;
+  /**
+   * Runs `ensureWebhook` now, or joins the run in progress. Rejects with a TelehookError on failure (the
+   * `onError` hook is told as well).
+   */
+  setWebhook(): Promise<EnsureWebhookResult>;
+  /** Stops a run in progress (it fails with code `"aborted"`) and cancels the automatic start, e.g. on shutdown. */
+  cancel(): void;
+}
+
+/**
+ * The non-throwing, run-once webhook registration that adapters build from
+ * `telegramWebhook({ secretToken, setWebhook: { token, url, ... } })`.
+ *
+ * It validates everything at once and throws a TelehookError at construction for a bad URL, port, token or
+ * secret (a setup mistake). Everything that needs the network happens later, in `ensureWebhook`, and never
+ * rejects `ready`: failures are given to `onError` — by default logged with `console.error`, without the
+ * token or the secret — and reported as `{ ok: false, error }`.
+ *
+ * @example
+ * const registration = createWebhookRegistration({
+ *   secretToken: options.secretToken,
+ *   setWebhook: { token: env.TELEGRAM_BOT_TOKEN, url: "https://bot.example.com/telegram" },
+ * });
+ * const outcome = await registration.ready; // { ok: true, result: { reason: "up_to_date", ... } }
+ */
+export function createWebhookRegistration(options: WebhookRegistrationOptions): WebhookRegistration {
+  const prepared = prepareRegistration(options);
+  const onResult = options.setWebhook.onResult;
+  const onError = options.setWebhook.onError ?? logRegistrationError;
+  const cancelled = new AbortController();
+  let inFlight: Promise<EnsureWebhookResult> | undefined;
+  let resolveReady: (outcome: WebhookRegistrationOutcome) => void = () => {};
+  let readySettled = false;
+  const ready = new Promise<WebhookRegistrationOutcome>((resolve) => {
+    resolveReady = (outcome) => {
+      readySettled = true;
+      resolve(outcome);
+    };
+  });
+
+  function setWebhook(): Promise<EnsureWebhookResult> {
+    if (inFlight) return inFlight;
+    const linked = linkedSignal([options.setWebhook.signal, cancelled.signal]);
+    const settle = () => {
+      // Before anyone hears of the outcome, so a setWebhook() call made then starts a fresh run.
+      inFlight = undefined;
+      linked.dispose();
+    };
+    inFlight = runPrepared(prepared, linked.signal).then(
+      (result) => {
+        settle();
+        report(onResult, result, "onResult");
+        if (!readySettled) resolveReady({ ok: true, result });
+        return result;
+      },
+      (caught: unknown) => {
+        settle();
+        const error =
+          caught instanceof TelehookError
+            ? caught
+            : new TelehookError("bot_api_request_failed", "The webhook registration failed unexpectedly.");
+        report(onError, error, "onError");
+        if (!readySettled) resolveReady({ ok: false, error });
+        throw error;
+      },
+    );
+    return inFlight;
+  }
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  if (options.autoStart ?? true) {
+    timer = setTimeout(() => {
+      timer = undefined;
+      // The outcome goes to `ready` and the hooks; this copy of the promise must not count as unhandled.
+      setWebhook().catch(() => {});
+    }, 0);
+  }
+
+  return {
+    ready,
+    setWebhook,
+    cancel() {
+      if (timer !== undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+        if (!readySettled) {
+          resolveReady({
+            ok: false,
+            error: new TelehookError("aborted", "The webhook registration was cancelled before it started."),
+          });
+        }
+      }
+      cancelled.abort();
+    },
+  };
+}
+
+function prepareRegistration(options: WebhookRegistrationOptions): PreparedWebhook {
+  if (
+    typeof options !== "object" ||
+    options === null ||
+    typeof options.setWebhook !== "object" ||
+    options.setWebhook === null
+  ) {
+    throw new TelehookError("invalid_options", "setWebhook must be an object with at least token and url.");
+  }
+  const inner = options.setWebhook as WebhookRegistrationConfig & { secretToken?: unknown };
+  if (inner.secretToken !== undefined) {
+    throw new TelehookError(
+      "invalid_options",
+      "setWebhook.secretToken is not read: the webhook's own secretToken is registered, so that the check and setWebhook always share one secret. Move it out of setWebhook.",
+    );
+  }
+  const { secretToken } = options;
+  const registered = Array.isArray(secretToken) ? secretToken[0] : secretToken;
+  if (Array.isArray(secretToken) && registered === undefined) {
+    throw new TelehookError("invalid_options", "secretToken is an empty list: give at least one secret.");
+  }
+  return prepareWebhook({
+    ...options.setWebhook,
+    secretToken: registered as string | undefined,
+    allowUnauthenticated: options.allowUnauthenticated,
+  });
+}
+
+function report<T>(hook: ((value: T) => void) | undefined, value: T, name: string): void {
+  if (typeof hook !== "function") return;
+  try {
+    hook(value);
+  } catch (error) {
+    console.error(`@telehook/core: the setWebhook ${name} hook threw.`, error);
+  }
+}
+
+function logRegistrationError(error: TelehookError): void {
+  console.error(`${error.message} The webhook was not registered; the app keeps running.`);
+}
