@@ -1,0 +1,142 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, test } from "vitest";
+import { parseArgs } from "../src/parse-args.js";
+import { run } from "./cli-io.js";
+
+const TOKEN = "123456789:AACliUsageTokenThatMustNotBePrinted";
+const env = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "http://127.0.0.1:9" };
+
+describe("telehook usage", () => {
+  test("--help prints the usage and exits 0; no command exits 2", async () => {
+    const help = await run(["--help"], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/telehook info/);
+    expect(help.stdout).toMatch(/TELEGRAM_BOT_TOKEN.*read only from the environment/s);
+    expect(help.stdout).toMatch(/shell history/);
+    const none = await run([], {});
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/Usage:/);
+  });
+
+  test("the token is never accepted as a flag, and its value is never echoed", async () => {
+    for (const argv of [
+      ["info", "--token", TOKEN],
+      ["info", `--token=${TOKEN}`],
+      ["info", `--bot-token=${TOKEN}`],
+    ]) {
+      const result = await run(argv, {});
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/TELEGRAM_BOT_TOKEN/);
+      expect(result.stderr + result.stdout).not.toContain("AACliUsage");
+    }
+    const positional = await run(["info", TOKEN], env);
+    expect(positional.code).toBe(2);
+    expect(positional.stderr).not.toContain("AACliUsage");
+    const asCommand = await run([TOKEN], env);
+    expect(asCommand.code).toBe(2);
+    expect(asCommand.stderr).toMatch(/unknown command\./);
+    expect(asCommand.stderr).not.toContain("AACliUsage");
+  });
+
+  test("a missing token, an unknown command or option, and a misplaced option are usage errors", async () => {
+    expect(await run(["info"], {})).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/TELEGRAM_BOT_TOKEN is not set/),
+    });
+    expect(await run(["frobnicate"], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown command "frobnicate"/),
+    });
+    expect(await run(["info", "--bogus"], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/unknown option --bogus/),
+    });
+    expect(await run(["delete", "--force"], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--force is not an option of delete/),
+    });
+    expect(await run(["set", "--max-connections"], env)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/needs a value/),
+    });
+    expect(
+      await run(
+        [
+          "set",
+          "--url",
+          "https://bot.example.com/x",
+          "--secret-token",
+          "abcdefgh",
+          "--max-connections",
+          "ten",
+        ],
+        env,
+      ),
+    ).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/whole number/),
+    });
+  });
+
+  test("set validates locally and exits 2 before any call", async () => {
+    const remote = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "https://api.telegram.org" };
+    const noUrl = await run(["set", "--secret-token", "abcdefgh"], remote);
+    expect(noUrl).toMatchObject({ code: 2, stderr: expect.stringMatching(/--url or set WEBHOOK_URL/) });
+    const noSecret = await run(["set", "--url", "https://bot.example.com/x"], remote);
+    expect(noSecret).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/WEBHOOK_SECRET.*--allow-unauthenticated/),
+    });
+    const http = await run(["set", "--url", "http://bot.example.com/x"], {
+      ...remote,
+      WEBHOOK_SECRET: "abcdefgh12",
+    });
+    expect(http).toMatchObject({ code: 2, stderr: expect.stringMatching(/https:\/\//) });
+    const badType = await run(
+      ["set", "--url", "https://bot.example.com/x", "--allowed-updates", "message,mesage"],
+      {
+        ...remote,
+        WEBHOOK_SECRET: "abcdefgh12",
+      },
+    );
+    expect(badType).toMatchObject({ code: 2, stderr: expect.stringMatching(/"mesage"/) });
+    const noCert = await run(
+      ["set", "--url", "https://bot.example.com/x", "--certificate", "/nonexistent/cert.pem"],
+      {
+        ...remote,
+        WEBHOOK_SECRET: "abcdefgh12",
+      },
+    );
+    expect(noCert).toMatchObject({ code: 2, stderr: expect.stringMatching(/certificate file .*ENOENT/) });
+  });
+
+  test("an unreachable server is a failure (exit 1) with a clean message", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const apiRoot = `http://127.0.0.1:${port}`;
+    const result = await run(["info", "--max-wait", "2000"], { ...env, TELEGRAM_API_ROOT: apiRoot });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`getWebhookInfo failed: could not reach the Bot API server ${apiRoot} (`);
+    expect(result.stderr).toContain("ECONNREFUSED");
+    expect(result.stderr).not.toContain("AACliUsage");
+  });
+});
+
+describe("parseArgs", () => {
+  test("reads --name value, --name=value, booleans, -h and --", () => {
+    const parsed = parseArgs(
+      ["set", "--url", "https://x", "--max-connections=5", "--force", "-h", "--", "--rest"],
+      {
+        url: "string",
+        "max-connections": "string",
+        force: "boolean",
+      },
+    );
+    expect(parsed.positionals).toEqual(["set", "--rest"]);
+    expect(Object.fromEntries(parsed.strings)).toEqual({ url: "https://x", "max-connections": "5" });
+    expect([...parsed.booleans].sort()).toEqual(["force", "help"]);
+  });
+});
