@@ -1,15 +1,14 @@
-import { type CloseResult, createWebhookHandler } from "./handler.js";
+import { createWebhookHandler } from "./handler.js";
 import type { WebhookOptions } from "./options.js";
+import { type WebhookControls, webhookControls } from "./webhook-controls.js";
 
-/** The webhook as a fetch handler, with `close()` for a graceful shutdown. */
-export interface FetchWebhookHandler {
+/** The webhook as a fetch handler, with the controls every adapter has (`close`, `ready`, `setWebhook`). */
+export interface FetchWebhookHandler extends WebhookControls {
   /**
    * Answers one request. Pass `remoteAddress` when the `sourceIp` allowlist is on: the web `Request`
    * does not carry the peer's address (Deno's `info.remoteAddr.hostname`, Bun's `server.requestIP()`).
    */
   (request: Request, connection?: { remoteAddress?: string }): Promise<Response>;
-  /** See {@link WebhookHandler.close}. */
-  close(options?: { timeoutMs?: number }): Promise<CloseResult>;
 }
 
 /**
@@ -34,5 +33,5 @@ export function createFetchHandler(options: WebhookOptions): FetchWebhookHandler
       headers: result.headers,
     });
   };
-  return Object.assign(fetchHandler, { close: handler.close });
+  return Object.assign(fetchHandler, webhookControls(handler));
 }

@@ -1,6 +1,13 @@
+import type { EnsureWebhookResult } from "./bot-api/ensure-webhook.js";
+import {
+  createWebhookRegistration,
+  type WebhookRegistration,
+  type WebhookRegistrationOutcome,
+} from "./bot-api/webhook-registration.js";
 import { isJsonContentType } from "./content-type.js";
 import { Activity } from "./delivery/activity.js";
 import { createDelivery } from "./delivery/deliver-update.js";
+import { TelehookError } from "./errors.js";
 import { resolveOptions, type WebhookOptions } from "./options.js";
 import { parseUpdate } from "./parse-update.js";
 import { type BodyInput, readBody } from "./read-body.js";
@@ -41,6 +48,16 @@ export interface WebhookHandler {
    * started update has finished, or after `timeoutMs` (default 10 s).
    */
   close(options?: { timeoutMs?: number }): Promise<CloseResult>;
+  /**
+   * The outcome of the start-up registration asked for with the `setWebhook` option, or `null` without
+   * it. It never rejects.
+   */
+  readonly ready: Promise<WebhookRegistrationOutcome | null>;
+  /**
+   * Registers the webhook now with the `setWebhook` option's settings (only if something differs), or
+   * joins the registration in progress. Rejects with a `TelehookError` on failure.
+   */
+  setWebhook(): Promise<EnsureWebhookResult>;
 }
 
 const ALLOW_POST = { allow: "POST" };
@@ -59,6 +76,13 @@ const ALLOW_POST = { allow: "POST" };
 export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
   const resolved = resolveOptions(options);
   const secretMatches = resolved.secretTokens ? createSecretTokenMatcher(resolved.secretTokens) : null;
+  const registration = options.setWebhook
+    ? createWebhookRegistration({
+        secretToken: options.secretToken,
+        allowUnauthenticated: options.allowUnauthenticated,
+        setWebhook: options.setWebhook,
+      })
+    : null;
   const activity = new Activity();
   const delivery = createDelivery(resolved, activity);
   let closing = false;
@@ -112,6 +136,7 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
 
   async function close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<CloseResult> {
     closing = true;
+    registration?.cancel();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
@@ -121,5 +146,17 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     return { drained: activity.count === 0, unfinished: delivery.unfinished };
   }
 
-  return { handle: handleSafely, close };
+  return {
+    handle: handleSafely,
+    close,
+    ready: registration ? registration.ready : Promise.resolve(null),
+    setWebhook: () => (registration ? registration.setWebhook() : Promise.reject(notConfigured())),
+  };
+}
+
+function notConfigured(): TelehookError {
+  return new TelehookError(
+    "invalid_options",
+    "setWebhook() needs the setWebhook option: pass setWebhook: { token, url } to the webhook's options.",
+  );
 }

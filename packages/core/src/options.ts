@@ -1,3 +1,4 @@
+import type { WebhookRegistrationConfig } from "./bot-api/webhook-registration.js";
 import { createMemoryDedupeStore, type DedupeStore } from "./delivery/dedupe-store.js";
 import type { ErrorPolicy } from "./delivery/error-policy.js";
 import type { WebhookReply } from "./delivery/webhook-reply.js";
@@ -118,6 +119,14 @@ export interface WebhookOptions {
    * not Telegram. Set `trustedProxyHops` to the number of proxies you run.
    */
   sourceIp?: SourceIpOptions;
+  /**
+   * Register the webhook with Telegram once, shortly after start-up, only if something differs from what
+   * `getWebhookInfo` reports (see `ensureWebhook`). The secret registered is `secretToken` (the first one
+   * during a rotation), so the check and the registration cannot drift apart. Failures never crash the
+   * app: they go to `setWebhook.onError` and the `ready` promise, and the webhook keeps serving.
+   * @example setWebhook: { token: process.env.TELEGRAM_BOT_TOKEN, url: "https://bot.example.com/bot" }
+   */
+  setWebhook?: WebhookRegistrationConfig;
 }
 
 /** Options after defaults and checks: what the pipeline runs on. */

@@ -7,7 +7,7 @@ import {
 import { describe, expect, test } from "vitest";
 import { SECRET, telegramRequest } from "./helpers.js";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const message = (id: number, chatId = 1): Update =>
   ({
     update_id: id,
@@ -383,5 +383,21 @@ describe("the source address allowlist", () => {
 
   test("a malformed range fails when the handler is built", () => {
     expect(() => build({ sourceIp: { allow: ["149.154.160.0/33"] } })).toThrow(/not an IPv4 range/);
+  });
+});
+
+describe("registering the webhook on start-up", () => {
+  test("without the setWebhook option, ready is null and setWebhook() explains what is missing", async () => {
+    const handler = build({});
+    expect(await handler.ready).toBeNull();
+    await expect(handler.setWebhook()).rejects.toThrow(/needs the setWebhook option/);
+  });
+
+  test("a setWebhook that would register a different secret than the one checked is refused at once", () => {
+    expect(() =>
+      build({
+        setWebhook: { token: "1:x", url: "https://bot.example.com/bot", secretToken: "other" } as never,
+      }),
+    ).toThrow(/share one secret/);
   });
 });
