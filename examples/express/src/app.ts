@@ -3,7 +3,7 @@ import express, { type Express } from "express";
 import type { Bot } from "grammy";
 
 export interface AppOptions {
-  /** The grammY bot; it must know its own profile (`botInfo`, or `await bot.init()`) before updates arrive. */
+  /** The grammY bot. It must know its profile (`botInfo`, or `await bot.init()`) before updates arrive. */
   bot: Bot;
   /** The secret_token given to setWebhook. */
   secretToken: string;

@@ -25,9 +25,10 @@
 import {
   type BodyInput,
   createWebhookHandler,
-  type WebhookHandler,
+  type WebhookControls,
   type WebhookOptions,
   type WebhookResult,
+  webhookControls,
 } from "@telehook/core";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
@@ -40,13 +41,12 @@ export * from "@telehook/core";
  */
 export type ExpressWebhookOptions = WebhookOptions;
 
-/** An Express middleware that answers Telegram's webhook requests. */
-export type ExpressWebhookMiddleware = RequestHandler & {
-  /** The framework-agnostic handler behind the middleware. */
-  readonly handler: WebhookHandler;
-  /** Graceful drain before shutdown: see {@link WebhookHandler.close}. */
-  readonly close: WebhookHandler["close"];
-};
+/**
+ * An Express middleware that answers Telegram's webhook requests.
+ * It also carries the core handler and its controls: `close()` to drain before shutdown, `ready` and
+ * `setWebhook()` for the webhook registration.
+ */
+export type ExpressWebhookMiddleware = RequestHandler & WebhookControls;
 
 /**
  * Builds the Express middleware. Mounted with `app.use("/bot", ...)` or `router.use`, it answers the mount
@@ -75,7 +75,7 @@ export function telegramWebhook(options: ExpressWebhookOptions): ExpressWebhookM
       // Only a broken response object gets here; the core itself never throws.
       .catch(next);
   };
-  return Object.assign(middleware, { handler, close: handler.close });
+  return Object.assign(middleware, webhookControls(handler));
 }
 
 /** Under `use`, `req.path` is relative to the mount; under a route, the route already matched the path. */

@@ -19,7 +19,12 @@
  *
  * @packageDocumentation
  */
-import { createWebhookHandler, type WebhookHandler, type WebhookOptions } from "@telehook/core";
+import {
+  createWebhookHandler,
+  type WebhookControls,
+  type WebhookOptions,
+  webhookControls,
+} from "@telehook/core";
 import type { Context, MiddlewareHandler } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
 
@@ -41,13 +46,12 @@ export interface HonoWebhookOptions extends WebhookOptions {
   getConnInfo?: (c: Context) => { remote: { address?: string | undefined } };
 }
 
-/** A Hono middleware (or handler) that answers Telegram's webhook requests. */
-export type HonoWebhookMiddleware = MiddlewareHandler & {
-  /** The framework-agnostic handler behind the middleware. */
-  readonly handler: WebhookHandler;
-  /** Graceful drain before shutdown: see {@link WebhookHandler.close}. */
-  readonly close: WebhookHandler["close"];
-};
+/**
+ * A Hono middleware (or handler) that answers Telegram's webhook requests.
+ * It also carries the core handler and its controls: `close()` to drain before shutdown, `ready` and
+ * `setWebhook()` for the webhook registration.
+ */
+export type HonoWebhookMiddleware = MiddlewareHandler & WebhookControls;
 
 /**
  * Builds the Hono middleware. Use it as a route handler (`app.post("/bot", ...)`) or with
@@ -75,5 +79,5 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
       result.headers,
     );
   };
-  return Object.assign(middleware, { handler, close: handler.close });
+  return Object.assign(middleware, webhookControls(handler));
 }

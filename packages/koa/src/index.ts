@@ -25,8 +25,9 @@ import {
   type BodyInput,
   createWebhookHandler,
   TelehookError,
-  type WebhookHandler,
+  type WebhookControls,
   type WebhookOptions,
+  webhookControls,
 } from "@telehook/core";
 import type { Context, Middleware, Next } from "koa";
 
@@ -47,13 +48,12 @@ export interface KoaWebhookOptions extends WebhookOptions {
   path?: string;
 }
 
-/** A Koa middleware that answers Telegram's webhook requests. */
-export type KoaWebhookMiddleware = Middleware & {
-  /** The framework-agnostic handler behind the middleware. */
-  readonly handler: WebhookHandler;
-  /** Graceful drain before shutdown: see {@link WebhookHandler.close}. */
-  readonly close: WebhookHandler["close"];
-};
+/**
+ * A Koa middleware that answers Telegram's webhook requests.
+ * It also carries the core handler and its controls: `close()` to drain before shutdown, `ready` and
+ * `setWebhook()` for the webhook registration.
+ */
+export type KoaWebhookMiddleware = Middleware & WebhookControls;
 
 /**
  * Builds the Koa middleware. Every request it answers gets an explicit status and body, so none falls
@@ -82,7 +82,7 @@ export function telegramWebhook(options: KoaWebhookOptions): KoaWebhookMiddlewar
     // Koa gives a string body a text/plain type; an empty 200 has none.
     if (headers["content-type"] === undefined) ctx.remove("Content-Type");
   };
-  return Object.assign(middleware, { handler, close: handler.close });
+  return Object.assign(middleware, webhookControls(handler));
 }
 
 function pathMatcher(path: string | undefined): (requested: string) => boolean {
