@@ -355,8 +355,9 @@ export function describeWebhookConformance(name: string, harness: ConformanceHar
     test("a slow handler is acknowledged at the deadline and still finishes", async () => {
       const finished: number[] = [];
       const deadlines: number[] = [];
+      const release = gate();
       const onUpdate = async (update: Update) => {
-        await sleep(150);
+        await release.opened;
         finished.push(update.update_id);
       };
       const onDeadline = (update: Update) => void deadlines.push(update.update_id);
@@ -364,22 +365,27 @@ export function describeWebhookConformance(name: string, harness: ConformanceHar
         const response = await webhook.send(post(JSON.stringify(sampleUpdate(9200))));
         expect(response.status).toBe(200);
         expect([deadlines, finished]).toEqual([[9200], []]);
-        await webhook.webhook.close({ timeoutMs: 2000 });
+        release.open();
+        await webhook.webhook.close({ timeoutMs: 5000 });
         expect(finished).toEqual([9200]);
       });
     });
 
     test("two updates of one chat never overlap, even after an early acknowledgement", async () => {
       const log: string[] = [];
+      const release = gate();
       const onUpdate = async (update: Update) => {
         log.push(`start ${update.update_id}`);
-        await sleep(update.update_id === 9300 ? 120 : 5);
+        if (update.update_id === 9300) await release.opened;
         log.push(`end ${update.update_id}`);
       };
       await withWebhook({ onUpdate, deadlineMs: 20 }, async (webhook) => {
-        await webhook.send(post(JSON.stringify(sampleUpdate(9300, 5))));
-        await webhook.send(post(JSON.stringify(sampleUpdate(9301, 5))));
-        await webhook.webhook.close({ timeoutMs: 2000 });
+        // The first is acknowledged at the deadline while it still runs, so Telegram sends the next one.
+        expect((await webhook.send(post(JSON.stringify(sampleUpdate(9300, 5))))).status).toBe(200);
+        expect((await webhook.send(post(JSON.stringify(sampleUpdate(9301, 5))))).status).toBe(200);
+        expect(log).toEqual(["start 9300"]);
+        release.open();
+        await webhook.webhook.close({ timeoutMs: 5000 });
         expect(log).toEqual(["start 9300", "end 9300", "start 9301", "end 9301"]);
       });
     });
@@ -418,17 +424,21 @@ export function describeWebhookConformance(name: string, harness: ConformanceHar
 
     test("close() refuses new updates with 503 and Retry-After, after finishing those in flight", async () => {
       let finished = 0;
+      const started = gate();
+      const release = gate();
       const onUpdate = async () => {
-        await sleep(60);
+        started.open();
+        await release.opened;
         finished++;
       };
       await withWebhook({ onUpdate }, async (webhook) => {
         const inFlight = webhook.send(post(JSON.stringify(sampleUpdate(9600))));
-        await sleep(15);
-        const closing = webhook.webhook.close({ timeoutMs: 2000 });
+        await started.opened;
+        const closing = webhook.webhook.close({ timeoutMs: 5000 });
         const refused = await webhook.send(post(JSON.stringify(sampleUpdate(9601))));
         expect([refused.status, refused.headers["retry-after"]]).toEqual([503, "5"]);
         expect(JSON.parse(refused.body)).toMatchObject({ error: "shutting_down" });
+        release.open();
         expect((await inFlight).status).toBe(200);
         expect(await closing).toEqual({ drained: true, unfinished: 0 });
         expect(finished).toBe(1);
@@ -438,3 +448,12 @@ export function describeWebhookConformance(name: string, harness: ConformanceHar
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A promise the test opens when it chooses, so handlers wait on the test rather than on the clock. */
+function gate() {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open: () => open() };
+}
