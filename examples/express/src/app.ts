@@ -1,4 +1,8 @@
-import { type ExpressWebhookMiddleware, telegramWebhook } from "@telehook/express";
+import {
+  type ExpressWebhookMiddleware,
+  type ExpressWebhookOptions,
+  telegramWebhook,
+} from "@telehook/express";
 import express, { type Express } from "express";
 import type { Bot } from "grammy";
 
@@ -7,15 +11,21 @@ export interface AppOptions {
   bot: Bot;
   /** The secret_token given to setWebhook. */
   secretToken: string;
+  /** Register the webhook with Telegram on start-up (token, public url, apiRoot, ...). */
+  setWebhook?: ExpressWebhookOptions["setWebhook"];
 }
 
 /** The Express app: the webhook at `/bot`, and the rest of the app beside it. */
-export function createApp({ bot, secretToken }: AppOptions): {
+export function createApp({ bot, secretToken, setWebhook }: AppOptions): {
   app: Express;
   webhook: ExpressWebhookMiddleware;
 } {
   const app = express();
-  const webhook = telegramWebhook({ secretToken, onUpdate: (update) => bot.handleUpdate(update) });
+  const webhook = telegramWebhook({
+    secretToken,
+    setWebhook,
+    onUpdate: (update) => bot.handleUpdate(update),
+  });
   // Mounted before the app's body parser, so a malformed request gets telehook's own answer.
   app.use("/bot", webhook);
   app.use(express.json());
