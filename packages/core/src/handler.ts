@@ -1,7 +1,6 @@
 import type { EnsureWebhookResult } from "./bot-api/ensure-webhook.js";
 import {
   createWebhookRegistration,
-  type WebhookRegistration,
   type WebhookRegistrationOutcome,
 } from "./bot-api/webhook-registration.js";
 import { isJsonContentType } from "./content-type.js";

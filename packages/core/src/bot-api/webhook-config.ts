@@ -1,9 +1,9 @@
 import { TelehookError } from "../errors.js";
 import { assertValidSecretToken } from "../secret-token.js";
 import type { KnownUpdateType } from "../update.js";
+import { isKnownUpdateType } from "../update.js";
 import { isIPv6, isReservedIPv4, parseIPv4 } from "./ip-address.js";
 import { removeFingerprint } from "./secret-fingerprint.js";
-import { isAllowedUpdateType } from "./update-types.js";
 
 /** The `setWebhook` settings telehook validates, compares with `getWebhookInfo` and registers. */
 export interface WebhookConfig {
@@ -217,7 +217,7 @@ function validateAllowedUpdates(value: unknown): readonly KnownUpdateType[] | un
   if (!Array.isArray(value))
     throw invalid('allowedUpdates must be an array such as ["message", "callback_query"].');
   for (const type of value) {
-    if (typeof type !== "string" || !isAllowedUpdateType(type)) {
+    if (typeof type !== "string" || !isKnownUpdateType(type)) {
       throw invalid(
         `allowedUpdates contains ${JSON.stringify(String(type).slice(0, 60))}, which is not an update type. Telegram silently ignores unknown names, so this would be lost.`,
       );
