@@ -44,13 +44,12 @@ export function readBody(body: BodyInput, limits: ReadLimits): BodyContent | Pro
   if (typeof body === "string") return textWithin(body, limit);
   if (body instanceof Uint8Array) return decode(body, limit);
   if (body instanceof ArrayBuffer) return decode(new Uint8Array(body), limit);
-  if (isWebStream(body)) return body.locked ? rejected("body_consumed") : readWithin(webChunks(body), limits);
+  if (isWebStream(body))
+    return body.locked ? rejected("body_consumed") : readStream(fromWebStream(body), limits);
   if (isNodeReadable(body)) {
-    if (body.readableEnded) return rejected("body_consumed");
-    // Stop reading past the limit without destroying the socket, so the 413 still reaches the client.
-    return readWithin(body.iterator({ destroyOnReturn: false }), limits);
+    return body.readableEnded ? rejected("body_consumed") : readStream(fromNodeReadable(body), limits);
   }
-  if (isAsyncIterable(body)) return readWithin(body, limits);
+  if (isAsyncIterable(body)) return readStream(fromAsyncIterable(body), limits);
   return { kind: "value", value: body };
 }
 
@@ -75,48 +74,119 @@ function decode(bytes: Uint8Array, limit: number): BodyContent {
   }
 }
 
-/**
- * Reads a stream against the clock: a client that trickles its body (slowloris) or stops half-way gets
- * `body_timeout` instead of holding the request open. The reader stops at its next chunk.
- */
-async function readWithin(
-  chunks: AsyncIterable<Uint8Array | string>,
-  limits: ReadLimits,
-): Promise<BodyContent> {
-  const clock = { expired: false };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<BodyContent>((resolve) => {
-    timer = setTimeout(() => {
-      clock.expired = true;
-      resolve(rejected("body_timeout"));
-    }, limits.timeoutMs);
-  });
-  try {
-    return await Promise.race([readChunks(chunks, limits.maxBytes, clock), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Where a stream source delivers its chunks. `chunk` answers false once the reader wants no more. */
+interface ChunkSink {
+  chunk(chunk: Uint8Array | string): boolean;
+  end(): void;
+  fail(): void;
 }
 
-async function readChunks(
-  chunks: AsyncIterable<Uint8Array | string>,
-  limit: number,
-  clock: { readonly expired: boolean },
-): Promise<BodyContent> {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of chunks) {
-      if (clock.expired) return rejected("body_timeout");
-      const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
-      size += bytes.byteLength;
-      if (size > limit) return rejected("payload_too_large");
-      parts.push(bytes);
-    }
-  } catch {
-    return rejected("body_read_failed");
-  }
-  return decode(parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, size), limit);
+/** Starts a source pushing into the sink; returns how to stop it early. */
+type StreamSource = (sink: ChunkSink) => () => void;
+
+/**
+ * Collects a streamed body within the byte limit and against the clock: a client that trickles its body
+ * (slowloris) or stops half-way gets `body_timeout` instead of holding the request open. Settles once;
+ * then the source is stopped if it is still going.
+ */
+function readStream(source: StreamSource, limits: ReadLimits): Promise<BodyContent> {
+  return new Promise((resolve) => {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    let settled = false;
+    let stop = () => {};
+    const settle = (content: BodyContent) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stop();
+      resolve(content);
+    };
+    const timer = setTimeout(() => settle(rejected("body_timeout")), limits.timeoutMs);
+    stop = source({
+      chunk(chunk) {
+        if (settled) return false;
+        const bytes = typeof chunk === "string" ? encoder.encode(chunk) : chunk;
+        size += bytes.byteLength;
+        if (size > limits.maxBytes) {
+          settle(rejected("payload_too_large"));
+          return false;
+        }
+        parts.push(bytes);
+        return true;
+      },
+      end: () =>
+        settle(decode(parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, size), limits.maxBytes)),
+      fail: () => settle(rejected("body_read_failed")),
+    });
+    // A source that finished synchronously has already settled; stop it now that `stop` is known.
+    if (settled) stop();
+  });
+}
+
+/**
+ * A Node readable (an `IncomingMessage`), read through its events, which costs far less than its async
+ * iterator. Stopping only detaches: the stream keeps flowing and discards the rest, so the socket stays
+ * usable and a 413 still reaches the client.
+ */
+function fromNodeReadable(stream: NodeReadableLike): StreamSource {
+  return (sink) => {
+    const onData = (chunk: Uint8Array | string) => void sink.chunk(chunk);
+    const onEnd = () => sink.end();
+    const onFail = () => sink.fail();
+    stream.on("data", onData);
+    stream.on("end", onEnd);
+    stream.on("error", onFail);
+    stream.on("close", onFail);
+    return () => {
+      stream.removeListener("data", onData);
+      stream.removeListener("end", onEnd);
+      stream.removeListener("error", onFail);
+      stream.removeListener("close", onFail);
+    };
+  };
+}
+
+function fromWebStream(stream: ReadableStream<Uint8Array>): StreamSource {
+  return (sink) => {
+    const reader = stream.getReader();
+    let stopped = false;
+    const pump = async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (stopped) return;
+        if (done) return sink.end();
+        if (!sink.chunk(value)) return;
+      }
+    };
+    pump().catch(() => sink.fail());
+    return () => {
+      stopped = true;
+      // Tell the source we want no more; reached when the limit or the clock stopped the read.
+      reader.cancel().catch(() => {});
+    };
+  };
+}
+
+function fromAsyncIterable(chunks: AsyncIterable<Uint8Array | string>): StreamSource {
+  return (sink) => {
+    const iterator = chunks[Symbol.asyncIterator]();
+    let stopped = false;
+    const pump = async () => {
+      for (;;) {
+        const { done, value } = await iterator.next();
+        if (stopped) return;
+        if (done) return sink.end();
+        if (!sink.chunk(value)) return;
+      }
+    };
+    pump().catch(() => sink.fail());
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      iterator.return?.()?.catch(() => {});
+    };
+  };
 }
 
 function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
@@ -129,32 +199,23 @@ function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
   return all;
 }
 
-async function* webChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    // Reached when the limit stops the loop early: tell the source we want no more.
-    reader.cancel().catch(() => {});
-  }
-}
-
 function isWebStream(body: object): body is ReadableStream<Uint8Array> {
   return typeof (body as ReadableStream).getReader === "function";
 }
 
-interface NodeReadableLike extends AsyncIterable<Uint8Array | string> {
+interface NodeReadableLike {
   readonly readableEnded: boolean;
-  iterator(options: { destroyOnReturn: boolean }): AsyncIterable<Uint8Array | string>;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 function isNodeReadable(body: object): body is NodeReadableLike {
   const candidate = body as Partial<NodeReadableLike>;
-  return typeof candidate.readableEnded === "boolean" && typeof candidate.iterator === "function";
+  return (
+    typeof candidate.readableEnded === "boolean" &&
+    typeof candidate.on === "function" &&
+    typeof candidate.removeListener === "function"
+  );
 }
 
 function isAsyncIterable(body: object): body is AsyncIterable<Uint8Array | string> {
