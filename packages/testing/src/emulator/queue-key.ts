@@ -29,6 +29,8 @@ export function queueKeyOf(type: string, payload: unknown): number {
     case "my_chat_member":
       return chatId(p) + shifted(5);
     case "chat_member":
+      // The member whose status changed, not the admin who acted (Client::add_update_chat_member).
+      return numericId(asRecord(asRecord(p.old_chat_member).user).id) + shifted(6);
     case "chat_join_request":
       return userId(p, "from") + shifted(6);
     case "chat_boost":
