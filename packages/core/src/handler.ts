@@ -116,11 +116,10 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     const read = readBody(request.body, resolved.readLimits);
     const parsed = parseUpdate(read instanceof Promise ? await read : read);
     if (typeof parsed === "string") return reject(parsed);
-    return delivery.deliver(parsed);
+    return closing ? delivery.deliverWhileClosing(parsed) : delivery.deliver(parsed);
   }
 
   async function handleSafely(request: WebhookRequest): Promise<WebhookResult> {
-    if (closing) return reject("shutting_down", { "retry-after": String(resolved.retryAfterSeconds) });
     activity.begin();
     try {
       return await handle(request);

@@ -76,6 +76,25 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     return (joined ?? start(update, { updateType })).response;
   }
 
+  /**
+   * While closing, nothing new starts: an update not handled yet gets 503 with Retry-After, so Telegram
+   * brings it to the next process. But a copy of one this process already handled is acknowledged, and a
+   * copy of one still running joins that run: handing those on would have the next process, which has
+   * no memory of them, handle them twice.
+   */
+  function deliverWhileClosing({ update }: ParsedUpdate): Promise<WebhookResult> {
+    const joined = store ? running.get(update.update_id) : undefined;
+    if (joined) return joined.response;
+    if (!store) return Promise.resolve(refuse("shutting_down"));
+    const answer = (claim: ClaimResult): Promise<WebhookResult> => {
+      if (claim === "done") return Promise.resolve(OK_RESULT);
+      if (claim === "busy") return Promise.resolve(refuse("duplicate_in_progress"));
+      return Promise.resolve(after(settleClaim("release", update), refuse("shutting_down")));
+    };
+    const claim = claimOrProceed(update);
+    return claim instanceof Promise ? claim.then(answer) : answer(claim);
+  }
+
   function start(update: Update, context: UpdateContext): Execution {
     const execution = new Execution(update, context);
     activity.begin();
@@ -214,6 +233,7 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
 
   return {
     deliver,
+    deliverWhileClosing,
     /** How many runs of `onUpdate` have not finished, including ones already acknowledged. */
     get unfinished(): number {
       return unfinished;
