@@ -1,0 +1,335 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { allCpus, BENCH_ROOT, type Child, messageOfType, pinThisProcess, startChild } from "../child.js";
+import { type ProfileSummary, summarizeProfile } from "../profile.js";
+import { median } from "../stats.js";
+import { type LoadResult, runLoad } from "./load.js";
+import type { ReadyMessage, ServerStats } from "./server-harness.js";
+
+export const FRAMEWORKS = ["express", "hono", "koa"] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+export const VARIANTS = ["bare", "telehook", "grammy"] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export interface HttpOptions {
+  readonly frameworks: readonly Framework[];
+  readonly rounds: number;
+  /** Each round's length: its request count is calibrated to take about this long. */
+  readonly roundSeconds: number;
+  readonly connections: number;
+  /** A fixed request count per round instead of calibrating (the smoke test). */
+  readonly amount?: number | undefined;
+  /** The first warm-up round's request count. */
+  readonly warmupRequests: number;
+  /** Send a wrong secret: every request is rejected and the run must fail. Proves the checks work. */
+  readonly wrongSecret?: boolean;
+  /** Send one update_id in every request: telehook's dedupe answers the copies, and the run must fail. */
+  readonly sameUpdateId?: boolean;
+}
+
+/** One measured round of one server. */
+export interface HttpRound {
+  readonly load: LoadResult;
+  /** Updates the server's handler counted during the round. */
+  readonly handled: number;
+  /** Server CPU time per request, in microseconds. */
+  readonly serverCpuMicros: number;
+  readonly rss: number;
+  readonly maxRss: number;
+}
+
+export interface HttpServerResult {
+  readonly framework: Framework;
+  readonly variant: Variant;
+  /** Requests per round. */
+  readonly amount: number;
+  readonly rounds: readonly HttpRound[];
+  /** Medians over the rounds. */
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly serverCpuMicros: number;
+  readonly rss: number;
+  readonly maxRss: number;
+  readonly loadGenCpu: number;
+}
+
+export interface HttpFrameworkResult {
+  readonly framework: Framework;
+  readonly servers: Readonly<Record<Variant, HttpServerResult>>;
+  /** Ratios of the median requests/s. */
+  readonly telehookOverBare: number;
+  readonly telehookOverGrammy: number;
+  /** The same ratio round by round (each round's servers ran back to back): how steady it is. */
+  readonly pairedOverBare: readonly number[];
+  readonly pairedOverGrammy: readonly number[];
+}
+
+/** A benchmark whose requests were not all answered 200 and counted: its numbers mean nothing. */
+export class InvalidBenchmarkError extends Error {
+  override readonly name = "InvalidBenchmarkError";
+}
+
+/** One benchmark server process. */
+class BenchServer {
+  readonly framework: Framework;
+  readonly variant: Variant;
+  readonly #child: Child;
+  #port = 0;
+  #handled = 0;
+  #cpuMicros = 0;
+
+  constructor(framework: Framework, variant: Variant, cpu: number | undefined) {
+    this.framework = framework;
+    this.variant = variant;
+    this.#child = startChild(`http/servers/${framework}-${variant}`, { cpu });
+  }
+
+  get name(): string {
+    return `${this.framework}/${this.variant}`;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  async ready(): Promise<void> {
+    const ready = await this.#child.next(messageOfType<ReadyMessage>("ready"), 30_000, "its port");
+    this.#port = ready.port;
+    const stats = await this.stats();
+    this.#handled = stats.handled;
+    this.#cpuMicros = stats.cpuMicros;
+  }
+
+  stats(): Promise<ServerStats> {
+    this.#child.send({ type: "stats" });
+    return this.#child.next(messageOfType<ServerStats>("stats"), 10_000, "its stats");
+  }
+
+  /** Stats since the previous call: updates handled and CPU used. */
+  async delta(): Promise<ServerStats> {
+    const stats = await this.stats();
+    const delta = {
+      ...stats,
+      handled: stats.handled - this.#handled,
+      cpuMicros: stats.cpuMicros - this.#cpuMicros,
+    };
+    this.#handled = stats.handled;
+    this.#cpuMicros = stats.cpuMicros;
+    return delta;
+  }
+
+  /** Starts the CPU profiler in the server, or stops it and has the profile written to `file`. */
+  async profile(action: "start" | "stop", file?: string): Promise<void> {
+    this.#child.send({ type: `profile-${action}`, file });
+    const done = action === "start" ? "profile-started" : "profile-stopped";
+    await this.#child.next(messageOfType<{ type: string }>(done), 30_000, done);
+    await this.delta();
+  }
+
+  async close(): Promise<void> {
+    this.#child.send({ type: "close" });
+    await this.#child.exited(10_000);
+  }
+}
+
+let nextUpdateId = 10_000_000;
+
+/** One validated round: every request answered 200, and the server counted exactly that many updates. */
+async function measureRound(
+  server: BenchServer,
+  amount: number,
+  options: HttpOptions,
+  label: string,
+): Promise<HttpRound> {
+  const load = await runLoad({
+    port: server.port,
+    amount,
+    connections: Math.min(options.connections, amount),
+    firstUpdateId: nextUpdateId,
+    maxSeconds: Math.max(60, options.roundSeconds * 6),
+    ...(options.wrongSecret ? { secretToken: "not_the_secret_token" } : {}),
+    sameUpdateId: options.sameUpdateId === true,
+  });
+  nextUpdateId += amount * 2 + 1000;
+  const stats = await server.delta();
+  const problems: string[] = [];
+  if (load.stoppedEarly) problems.push("the round did not finish in time");
+  if (load.errors > 0) problems.push(`${load.errors} request errors (${load.timeouts} timeouts)`);
+  if (load.non2xx > 0) problems.push(`${load.non2xx} responses were not 2xx`);
+  if (load.ok200 !== amount) {
+    problems.push(
+      `${load.ok200} of ${amount} requests were answered 200 (statuses ${JSON.stringify(load.statuses)})`,
+    );
+  }
+  if (stats.handled !== load.ok200) {
+    problems.push(`the server's handler counted ${stats.handled} updates for ${load.ok200} 200 responses`);
+  }
+  if (problems.length > 0) {
+    throw new InvalidBenchmarkError(`INVALID benchmark: ${server.name}, ${label}: ${problems.join("; ")}`);
+  }
+  return {
+    load,
+    handled: stats.handled,
+    serverCpuMicros: stats.cpuMicros / amount,
+    rss: stats.rss,
+    maxRss: stats.maxRss,
+  };
+}
+
+/** Two warm-up rounds; the second sets how many requests a round needs to last `roundSeconds`. */
+async function warmUp(server: BenchServer, options: HttpOptions): Promise<number> {
+  const first = await measureRound(server, options.warmupRequests, options, "warm-up 1");
+  if (options.amount !== undefined) return options.amount;
+  const secondAmount = Math.max(options.connections * 10, Math.round(first.load.requestsPerSecond * 1.5));
+  const second = await measureRound(server, secondAmount, options, "warm-up 2");
+  const amount = Math.round(second.load.requestsPerSecond * options.roundSeconds);
+  return Math.max(options.connections * 10, Math.ceil(amount / options.connections) * options.connections);
+}
+
+/**
+ * Runs `work` with this process (the load generator) pinned to CPU 0 and the servers to be pinned to CPU 1,
+ * when taskset allows; afterwards this process may use every CPU again.
+ */
+async function pinned<T>(work: (serverCpu: number | undefined) => Promise<T>): Promise<T> {
+  const isPinned = pinThisProcess("0");
+  try {
+    return await work(isPinned ? 1 : undefined);
+  } finally {
+    if (isPinned) pinThisProcess(allCpus());
+  }
+}
+
+/** What the HTTP section measured. */
+export interface HttpResults {
+  readonly frameworks: readonly HttpFrameworkResult[];
+  /** The load generator ran on CPU 0 and every server on CPU 1. */
+  readonly pinned: boolean;
+}
+
+/**
+ * For each framework, three servers in their own processes: the bare route, telehook's adapter and grammY's
+ * webhookCallback. All are warmed up, then measured in interleaved rounds (bare, telehook, grammY, bare, …),
+ * each server's figures being the median of its rounds. Any invalid round stops the run.
+ */
+export function measureHttp(options: HttpOptions, log: (line: string) => void): Promise<HttpResults> {
+  return pinned(async (serverCpu) => ({
+    frameworks: await measureServers(options, serverCpu, log),
+    pinned: serverCpu !== undefined,
+  }));
+}
+
+async function measureServers(
+  options: HttpOptions,
+  serverCpu: number | undefined,
+  log: (line: string) => void,
+): Promise<HttpFrameworkResult[]> {
+  const servers = options.frameworks.flatMap((framework) =>
+    VARIANTS.map((variant) => new BenchServer(framework, variant, serverCpu)),
+  );
+  try {
+    await Promise.all(servers.map((server) => server.ready()));
+    const amounts = new Map<BenchServer, number>();
+    for (const server of servers) {
+      amounts.set(server, await warmUp(server, options));
+      log(`  warmed up ${server.name}: ${amounts.get(server)} requests per round`);
+    }
+    const rounds = new Map<BenchServer, HttpRound[]>(servers.map((server) => [server, []]));
+    for (let round = 1; round <= options.rounds; round++) {
+      const line: string[] = [];
+      for (const server of servers) {
+        const measured = await measureRound(server, amounts.get(server) ?? 0, options, `round ${round}`);
+        rounds.get(server)?.push(measured);
+        line.push(`${server.name} ${Math.round(measured.load.requestsPerSecond)}/s`);
+      }
+      log(`  round ${round}/${options.rounds}: ${line.join(", ")}`);
+    }
+    return options.frameworks.map((framework) => {
+      const of = (variant: Variant) => {
+        const server = servers.find((s) => s.framework === framework && s.variant === variant) as BenchServer;
+        return summarize(framework, variant, amounts.get(server) ?? 0, rounds.get(server) ?? []);
+      };
+      const bare = of("bare");
+      const telehook = of("telehook");
+      const grammy = of("grammy");
+      const paired = (other: HttpServerResult) =>
+        telehook.rounds.map(
+          (round, i) =>
+            round.load.requestsPerSecond / (other.rounds[i]?.load.requestsPerSecond ?? Number.NaN),
+        );
+      return {
+        framework,
+        servers: { bare, telehook, grammy },
+        telehookOverBare: telehook.requestsPerSecond / bare.requestsPerSecond,
+        telehookOverGrammy: telehook.requestsPerSecond / grammy.requestsPerSecond,
+        pairedOverBare: paired(bare),
+        pairedOverGrammy: paired(grammy),
+      };
+    });
+  } finally {
+    await Promise.all(servers.map((server) => server.close()));
+  }
+}
+
+function summarize(
+  framework: Framework,
+  variant: Variant,
+  amount: number,
+  rounds: HttpRound[],
+): HttpServerResult {
+  const medianOf = (pick: (round: HttpRound) => number) => median(rounds.map(pick));
+  return {
+    framework,
+    variant,
+    amount,
+    rounds,
+    requestsPerSecond: medianOf((round) => round.load.requestsPerSecond),
+    p50: medianOf((round) => round.load.p50),
+    p99: medianOf((round) => round.load.p99),
+    serverCpuMicros: medianOf((round) => round.serverCpuMicros),
+    rss: medianOf((round) => round.rss),
+    maxRss: Math.max(...rounds.map((round) => round.maxRss)),
+    loadGenCpu: medianOf((round) => round.load.loadGenCpu),
+  };
+}
+
+/** Where CPU profiles go; `*.cpuprofile` is git-ignored. */
+export const PROFILE_DIR = join(BENCH_ROOT, "profiles");
+
+/** A CPU profile of one server over one round. */
+export interface ServerProfile {
+  readonly file: string;
+  /** Requests in the profiled round. */
+  readonly requests: number;
+  readonly summary: ProfileSummary;
+}
+
+/**
+ * Profiles one server over one round of `amount` requests, after the same two warm-ups as the measured
+ * servers; the V8 profiler runs only during that round (started and stopped over IPC).
+ */
+export async function profileServer(
+  framework: Framework,
+  variant: Variant,
+  amount: number,
+  options: HttpOptions,
+  repoRoot: string,
+): Promise<ServerProfile> {
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const file = join(PROFILE_DIR, `${framework}-${variant}.cpuprofile`);
+  await pinned(async (serverCpu) => {
+    const server = new BenchServer(framework, variant, serverCpu);
+    try {
+      await server.ready();
+      await measureRound(server, options.warmupRequests, options, "profile warm-up 1");
+      const secondWarmUp = Math.max(options.connections, Math.round(amount / 3));
+      await measureRound(server, secondWarmUp, options, "profile warm-up 2");
+      await server.profile("start");
+      await measureRound(server, amount, options, "profiled round");
+      await server.profile("stop", file);
+    } finally {
+      await server.close();
+    }
+  });
+  return { file, requests: amount, summary: summarizeProfile(file, repoRoot) };
+}

@@ -1,0 +1,260 @@
+import { readdirSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { BENCH_ROOT, killAllChildren, messageOfType, RUN_MODE, startChild } from "./child.js";
+import type { CorePipelineResult } from "./core-pipeline.js";
+import type { EmulatorOutcome } from "./emulator-throughput.js";
+import {
+  FRAMEWORKS,
+  type Framework,
+  type HttpOptions,
+  InvalidBenchmarkError,
+  measureHttp,
+  PROFILE_DIR,
+  profileServer,
+} from "./http/bench-http.js";
+import { machineInfo } from "./machine.js";
+import type { MemoryResult } from "./memory.js";
+import { summarizeProfile } from "./profile.js";
+import { type BenchResults, type HttpProfilePair, renderReport, targetsOf } from "./report.js";
+import type { SecretTimingResult } from "./secret-timing.js";
+
+const SECTIONS = ["http", "core", "memory", "emulator", "secret-timing"] as const;
+type Section = (typeof SECTIONS)[number];
+
+const USAGE = `Usage: node bench/dist/main.js [options]   (pnpm bench builds first, then runs this)
+  --quick                  a tiny run that only checks the bench works (the smoke test uses it)
+  --sections LIST          comma-separated: ${SECTIONS.join(",")} (default: all)
+  --frameworks LIST        comma-separated: ${FRAMEWORKS.join(",")} (default: all)
+  --rounds N               HTTP rounds per server (default 5)
+  --seconds S              HTTP round length in seconds (default 5)
+  --connections N          HTTP connections (default 50)
+  --amount N               fixed HTTP requests per round instead of calibrating to --seconds
+  --memory-updates N       updates through the handler in the memory section (default 1000000)
+  --emulator-updates N     updates the emulator delivers (default 20000), over --emulator-chats (1000)
+  --out FILE               also write the report there (pnpm bench writes bench/RESULTS.md)
+  --no-profile             do not profile missed targets
+  --profile                profile every measured framework and the core, missed or not
+  --emulator-unavailable R report the emulator section as not measured, because of R
+  --load-before-build L    the 1/5/15-minute load averages before the build, comma-separated (run.mjs)
+  --wrong-secret           send a wrong secret: the run must fail its validity checks (tests the checks)
+  --same-update-id         send one update_id in every request: the run must fail them too`;
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    sections: { type: "string" },
+    frameworks: { type: "string" },
+    rounds: { type: "string" },
+    seconds: { type: "string" },
+    connections: { type: "string" },
+    amount: { type: "string" },
+    "memory-updates": { type: "string" },
+    "emulator-updates": { type: "string" },
+    "emulator-chats": { type: "string" },
+    out: { type: "string" },
+    "no-profile": { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
+    "emulator-unavailable": { type: "string" },
+    "load-before-build": { type: "string" },
+    "wrong-secret": { type: "boolean", default: false },
+    "same-update-id": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const quick = values.quick;
+const number = (value: string | undefined, fallback: number) => {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`not a positive number: ${value}\n${USAGE}`);
+  return parsed;
+};
+const list = <T extends string>(
+  value: string | undefined,
+  all: readonly T[],
+  fallback: readonly T[],
+): T[] => {
+  if (value === undefined) return [...fallback];
+  const items = value.split(",").map((item) => item.trim()) as T[];
+  for (const item of items) if (!all.includes(item)) throw new Error(`unknown: ${item}\n${USAGE}`);
+  return items;
+};
+const sections = new Set(list<Section>(values.sections, SECTIONS, SECTIONS));
+const httpOptions: HttpOptions = {
+  frameworks: list<Framework>(values.frameworks, FRAMEWORKS, quick ? ["express"] : FRAMEWORKS),
+  rounds: number(values.rounds, quick ? 1 : 5),
+  roundSeconds: number(values.seconds, quick ? 1 : 5),
+  connections: number(values.connections, quick ? 8 : 50),
+  amount: values.amount !== undefined ? number(values.amount, 0) : quick ? 400 : undefined,
+  warmupRequests: quick ? 200 : 3000,
+  wrongSecret: values["wrong-secret"],
+  sameUpdateId: values["same-update-id"],
+};
+const REPO_ROOT = dirname(BENCH_ROOT);
+// A watchdog: the bench must end on its own, whatever hangs.
+const watchdog = setTimeout(
+  () => {
+    console.error("bench: the run took more than its time limit; stopping.");
+    killAllChildren();
+    process.exit(1);
+  },
+  (quick ? 2 : 12) * 60_000,
+);
+watchdog.unref();
+
+const log = (line: string) => console.error(line);
+
+async function section<T>(
+  name: string,
+  options: object,
+  timeoutMs: number,
+  execArgv: string[] = [],
+): Promise<T> {
+  const child = startChild("section-child", { args: [name, JSON.stringify(options)], execArgv });
+  try {
+    const message = await child.next(
+      messageOfType<{ type: "result"; result: T }>("result"),
+      timeoutMs,
+      `the ${name} result`,
+    );
+    return message.result;
+  } finally {
+    await child.exited(10_000);
+  }
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const machine = machineInfo(values["load-before-build"]?.split(",").map(Number));
+  log(
+    `bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAtStart[0]?.toFixed(2)}`,
+  );
+  if (RUN_MODE === "source") log("bench: running TypeScript sources through tsx; the numbers mean nothing.");
+  const results: {
+    -readonly [K in keyof BenchResults]: BenchResults[K];
+  } = { machine, mode: RUN_MODE, httpProfiles: [], loadAtEnd: [], seconds: 0 };
+
+  if (sections.has("http")) {
+    log(`bench: HTTP (${httpOptions.frameworks.join(", ")})`);
+    results.http = { options: httpOptions, ...(await measureHttp(httpOptions, log)) };
+  }
+  if (sections.has("core")) {
+    log("bench: core pipeline");
+    results.core = await section<CorePipelineResult>(
+      "core",
+      quick ? { rounds: 1, perRound: 2000 } : { rounds: 7, perRound: 50_000 },
+      120_000,
+    );
+  }
+  if (sections.has("memory")) {
+    const updates = number(values["memory-updates"], quick ? 20_000 : 1_000_000);
+    log(`bench: memory (${updates} updates)`);
+    results.memory = await section<MemoryResult>(
+      "memory",
+      { updates, sampleEvery: Math.max(1000, Math.round(updates / 20)) },
+      240_000,
+      ["--expose-gc"],
+    );
+  }
+  if (sections.has("emulator")) {
+    const reason = values["emulator-unavailable"];
+    if (reason !== undefined) {
+      results.emulator = { available: false, reason };
+    } else {
+      const updates = number(values["emulator-updates"], quick ? 2000 : 20_000);
+      const chats = number(values["emulator-chats"], quick ? 100 : 1000);
+      log(`bench: emulator (${updates} updates over ${chats} chats)`);
+      results.emulator = await section<EmulatorOutcome>("emulator", { updates, chats }, 180_000);
+    }
+  }
+  if (sections.has("secret-timing")) {
+    log("bench: secret timing");
+    results.secretTiming = await section<SecretTimingResult>(
+      "secret-timing",
+      quick ? { samples: 200, batch: 16 } : { samples: 4000, batch: 64 },
+      180_000,
+    );
+  }
+
+  if (!values["no-profile"]) Object.assign(results, await profileMisses(results));
+  results.loadAtEnd = loadavg();
+  results.seconds = (performance.now() - started) / 1000;
+
+  const report = renderReport(results);
+  console.log(report);
+  if (values.out !== undefined) {
+    writeFileSync(resolve(values.out), report);
+    log(`bench: wrote ${values.out}`);
+  }
+  const memoryFailed = (results.memory?.failures.length ?? 0) > 0;
+  if (memoryFailed) log("bench: FAILED: the heap grew without bound (see Memory).");
+  const misses = targetsOf(results).filter((target) => !target.pass);
+  log(misses.length === 0 ? "bench: every target PASS" : `bench: ${misses.length} target(s) MISS`);
+  return memoryFailed ? 1 : 0;
+}
+
+/**
+ * For each framework with a missed target, profiles its bare route and its telehook server over one round
+ * each; if the core missed its target, profiles the pipeline alone.
+ */
+async function profileMisses(
+  results: BenchResults,
+): Promise<Pick<BenchResults, "httpProfiles" | "coreProfile">> {
+  const httpProfiles: HttpProfilePair[] = [];
+  const toProfile = targetsOf(results).filter((target) => !target.pass || values.profile);
+  const frameworks = new Set(toProfile.flatMap((target) => (target.framework ? [target.framework] : [])));
+  for (const framework of frameworks) {
+    const measured = results.http?.frameworks.find((result) => result.framework === framework);
+    if (!measured) continue;
+    log(`bench: profiling ${framework} (a target was missed)`);
+    const amount = measured.servers.telehook.amount;
+    httpProfiles.push({
+      framework,
+      bare: await profileServer(framework, "bare", amount, httpOptions, REPO_ROOT),
+      telehook: await profileServer(framework, "telehook", amount, httpOptions, REPO_ROOT),
+    });
+  }
+  if (!toProfile.some((target) => target.core)) return { httpProfiles };
+  log("bench: profiling the core pipeline (its target was missed)");
+  const dir = join(PROFILE_DIR, "core");
+  rmSync(dir, { recursive: true, force: true });
+  const options = quick ? { rounds: 1, perRound: 2000 } : { rounds: 3, perRound: 50_000 };
+  await section("core", { ...options, variants: ["pipeline", "pipeline-stream"] }, 120_000, [
+    "--cpu-prof",
+    `--cpu-prof-dir=${dir}`,
+    "--cpu-prof-interval=250",
+  ]);
+  const file = readdirSync(dir).find((name) => name.endsWith(".cpuprofile"));
+  if (!file) throw new Error("the core pipeline's CPU profile was not written");
+  return {
+    httpProfiles,
+    coreProfile: {
+      file: join(dir, file),
+      requests: 2 * options.perRound * (options.rounds + 1),
+      summary: summarizeProfile(join(dir, file), REPO_ROOT),
+    },
+  };
+}
+
+main().then(
+  (code) => {
+    clearTimeout(watchdog);
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    killAllChildren();
+    if (error instanceof InvalidBenchmarkError || String(error).includes("INVALID")) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`\nbench: ${message}\nbench: the benchmark is INVALID; no results were written.`);
+    } else {
+      console.error("\nbench: failed:", error);
+    }
+    process.exitCode = 1;
+  },
+);

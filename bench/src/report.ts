@@ -1,0 +1,525 @@
+import type { CorePipelineResult } from "./core-pipeline.js";
+import { EMULATOR_TARGET_PER_SECOND, type EmulatorOutcome } from "./emulator-throughput.js";
+import type {
+  Framework,
+  HttpOptions,
+  HttpResults,
+  HttpServerResult,
+  ServerProfile,
+} from "./http/bench-http.js";
+import type { MachineInfo } from "./machine.js";
+import { MAX_HEAP_GROWTH, MAX_SECOND_HALF_GROWTH, type MemoryResult } from "./memory.js";
+import type { SecretTimingResult, TimingComparison } from "./secret-timing.js";
+
+/** Everything one run measured. */
+export interface BenchResults {
+  readonly machine: MachineInfo;
+  readonly mode: "dist" | "source";
+  readonly http?: { readonly options: HttpOptions } & HttpResults;
+  readonly core?: CorePipelineResult;
+  readonly memory?: MemoryResult;
+  readonly emulator?: EmulatorOutcome;
+  readonly secretTiming?: SecretTimingResult;
+  /** For each framework with a missed target: its bare route and telehook server, profiled alike. */
+  readonly httpProfiles: readonly HttpProfilePair[];
+  /** The core pipeline alone, profiled, when its target was missed. */
+  readonly coreProfile?: ServerProfile;
+  readonly loadAtEnd: readonly number[];
+  readonly seconds: number;
+}
+
+export interface HttpProfilePair {
+  readonly framework: Framework;
+  readonly bare: ServerProfile;
+  readonly telehook: ServerProfile;
+}
+
+/** A target of the issue and how this run did against it. */
+export interface TargetOutcome {
+  readonly target: string;
+  readonly measured: string;
+  readonly pass: boolean;
+  /** For a missed HTTP target: the framework whose telehook server to profile. */
+  readonly framework?: Framework;
+  readonly core?: true;
+}
+
+/** Each adapter against its bare route, and against grammY. */
+export const BARE_TARGET = 0.95;
+export const GRAMMY_TARGETS: Readonly<Record<Framework, number>> = { express: 1.2, hono: 2, koa: 1.5 };
+export const CORE_TARGET = 1.5;
+
+export function targetsOf(results: BenchResults): TargetOutcome[] {
+  const targets: TargetOutcome[] = [];
+  for (const result of results.http?.frameworks ?? []) {
+    const { framework } = result;
+    targets.push({
+      target: `${framework}: telehook ≥ ${BARE_TARGET}× the bare route's req/s`,
+      measured: times(result.telehookOverBare),
+      pass: result.telehookOverBare >= BARE_TARGET,
+      framework,
+    });
+    const goal = GRAMMY_TARGETS[framework];
+    targets.push({
+      target: `${framework}: telehook ≥ ${goal}× grammY's req/s`,
+      measured: times(result.telehookOverGrammy),
+      pass: result.telehookOverGrammy >= goal,
+      framework,
+    });
+  }
+  if (results.core) {
+    targets.push({
+      target: `core pipeline ≤ ${CORE_TARGET}× a bare JSON.parse`,
+      measured: times(results.core.ratio),
+      pass: results.core.ratio <= CORE_TARGET,
+      core: true,
+    });
+  }
+  if (results.memory) {
+    const { memory } = results;
+    targets.push({
+      target: `memory: ${memory.updates.toLocaleString("en")} updates with dedup, heap peak − baseline ≤ ${mib(MAX_HEAP_GROWTH)} MiB, flat in the second half`,
+      measured: `+${mib(memory.peak - memory.baseline)} MiB peak, ${signedMib(memory.secondHalfGrowth)} MiB over the second half`,
+      pass: memory.failures.length === 0,
+    });
+  }
+  if (results.emulator?.available) {
+    targets.push({
+      target: `emulator ≥ ${EMULATOR_TARGET_PER_SECOND.toLocaleString("en")} updates/s`,
+      measured: `${Math.round(results.emulator.updatesPerSecond).toLocaleString("en")}/s`,
+      pass: results.emulator.updatesPerSecond >= EMULATOR_TARGET_PER_SECOND,
+    });
+  }
+  if (results.secretTiming) {
+    const { prefix, control } = results.secretTiming;
+    targets.push({
+      target: "secret check: rejection time independent of the matching prefix",
+      measured: `Δ ${prefix.medianDiffNs.toFixed(1)} ns, t = ${prefix.t.toFixed(1)} (control: Δ ${control.medianDiffNs.toFixed(0)} ns, t = ${control.t.toFixed(1)})`,
+      pass: !prefix.dependent,
+    });
+  }
+  return targets;
+}
+
+/** The whole report as Markdown: what `pnpm bench` prints and writes to bench/RESULTS.md. */
+export function renderReport(results: BenchResults): string {
+  const { machine } = results;
+  const out: string[] = [];
+  out.push("# telehook benchmarks", "");
+  out.push(
+    "Written by `pnpm bench` (bench/src/main.ts). Every figure below comes from the same run; ratios compare",
+    "numbers measured side by side, never with another run.",
+    "",
+  );
+  out.push("## Machine and run", "");
+  out.push(
+    table(
+      ["", ""],
+      [
+        ["CPU", `${machine.cpu}, ${machine.cores} cores`],
+        ["RAM", `${machine.memoryGiB} GiB`],
+        ["Node.js", `${machine.node} (${machine.platform})`],
+        ["Date", machine.date],
+        ["Commit", machine.commit],
+        ...(machine.loadBeforeBuild
+          ? [["Load average before the build (1/5/15 min)", loads(machine.loadBeforeBuild)]]
+          : []),
+        ["Load average when measuring started", loads(machine.loadAtStart)],
+        ["Quiet machine", quiet(machine)],
+        ["Load average at the end (the bench's own processes count)", loads(results.loadAtEnd)],
+        [
+          "Code measured",
+          results.mode === "dist"
+            ? "built dist (tsup) of every package"
+            : "TypeScript sources via tsx (smoke run: numbers are meaningless)",
+        ],
+        ["Duration", `${Math.round(results.seconds)} s`],
+        [
+          "Versions",
+          Object.entries(machine.versions)
+            .map(([name, version]) => `${name} ${version}`)
+            .join(", "),
+        ],
+      ],
+    ),
+    "",
+  );
+
+  const targets = targetsOf(results);
+  out.push("## Targets", "");
+  out.push(
+    table(
+      ["Target", "Measured", ""],
+      targets.map((t) => [t.target, t.measured, t.pass ? "PASS" : "MISS"]),
+    ),
+    "",
+  );
+  if (results.emulator && !results.emulator.available) {
+    out.push(`Emulator: not measured — ${results.emulator.reason}.`, "");
+  }
+
+  if (results.http) out.push(...renderHttp(results.http.options, results.http));
+  if (results.core) out.push(...renderCore(results.core));
+  if (results.memory) out.push(...renderMemory(results.memory));
+  if (results.emulator) out.push(...renderEmulator(results.emulator));
+  if (results.secretTiming) out.push(...renderSecretTiming(results.secretTiming));
+  if (results.httpProfiles.length > 0 || results.coreProfile) {
+    out.push(...renderProfiles(results.httpProfiles, results.coreProfile));
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+function renderHttp(options: HttpOptions, { frameworks, pinned }: HttpResults): string[] {
+  const out = ["## HTTP: telehook's adapters beside a bare route and grammY", ""];
+  out.push(
+    `Each server runs in its own process on 127.0.0.1; autocannon loads it from the bench process over ` +
+      `${options.connections} keep-alive connections with the ~1 KB update, the secret header and ` +
+      "`Content-Type: application/json`. Every request carries its own update_id (autocannon `setupRequest` " +
+      "builds each body), so telehook's dedupe never answers from its cache. Every server is warmed up with " +
+      `${options.warmupRequests} requests, then a second warm-up sets the round's request count to last ` +
+      `about ${options.roundSeconds} s; then ${options.rounds} rounds run interleaved (bare, telehook, grammY ` +
+      "for each framework in turn, then again) and each figure is the median of the rounds.",
+    "",
+    "- **bare**: the framework, its usual JSON body parsing (`express.json()`, `c.req.json()`, " +
+      "`@koa/bodyparser`), a secret header check before the body is read, counting the update.",
+    "- **telehook**: `telegramWebhook({ secretToken, onUpdate })` mounted as the README shows, no body parser.",
+    "- **grammY**: `webhookCallback(bot, framework, { secretToken })` as grammY documents it (with " +
+      "`express.json()` / `@koa/bodyparser` before it, which its adapters need), a `Bot` built with " +
+      "`botInfo` and one middleware that counts the update.",
+    "",
+    pinned
+      ? "autocannon (this process) runs on CPU 0 and every server on CPU 1 (`taskset`), so the scheduler " +
+          "never puts the two on one core, which halves the rate of a round at random."
+      : "**Not pinned to CPUs** (no taskset, or one CPU): the scheduler may put autocannon and the server on " +
+          "one core in some rounds.",
+    "",
+    "Validity, checked after every round (warm-ups included): autocannon saw 0 errors, 0 timeouts, 0 non-2xx; " +
+      "exactly as many 200s as requests; and the server's handler counted exactly that many updates (asked " +
+      "over IPC). A round that fails any check stops the run.",
+    "",
+  );
+  const rows: string[][] = [];
+  for (const result of frameworks) {
+    for (const server of Object.values(result.servers) as HttpServerResult[]) {
+      const bare = result.servers.bare.requestsPerSecond;
+      const grammy = result.servers.grammy.requestsPerSecond;
+      rows.push([
+        result.framework,
+        server.variant,
+        Math.round(server.requestsPerSecond).toLocaleString("en"),
+        server.p50.toFixed(2),
+        server.p99.toFixed(2),
+        server.serverCpuMicros.toFixed(1),
+        `${mib(server.rss)} / ${mib(server.maxRss)}`,
+        times(server.requestsPerSecond / bare),
+        times(server.requestsPerSecond / grammy),
+      ]);
+    }
+  }
+  out.push(
+    table(
+      [
+        "Framework",
+        "Server",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "server CPU µs/req",
+        "RSS MiB (end / peak)",
+        "× bare",
+        "× grammY",
+      ],
+      rows,
+    ),
+    "",
+  );
+  out.push("Round by round (telehook's req/s over the other server's in the same round):", "");
+  out.push(
+    table(
+      ["Framework", "× bare per round", "× grammY per round", "Requests per round (bare/telehook/grammY)"],
+      frameworks.map((result) => [
+        result.framework,
+        result.pairedOverBare.map((r) => r.toFixed(2)).join(", "),
+        result.pairedOverGrammy.map((r) => r.toFixed(2)).join(", "),
+        [result.servers.bare, result.servers.telehook, result.servers.grammy]
+          .map((s) => s.amount)
+          .join(" / "),
+      ]),
+    ),
+    "",
+  );
+  const loadGen = frameworks.flatMap((result) => Object.values(result.servers) as HttpServerResult[]);
+  const busiest = Math.max(...loadGen.map((server) => server.loadGenCpu));
+  out.push(
+    `The load generator used at most ${(busiest * 100).toFixed(0)} % of a core in any server's median round ` +
+      "(on 2 cores, the server and autocannon have one each). Server CPU µs/req is the server process's " +
+      "user + system CPU time divided by the requests: it does not depend on the load generator keeping up.",
+    "",
+  );
+  if (busiest > 0.9) {
+    out.push(
+      "**The load generator was close to saturated** in some rounds: there the server was not the only " +
+        "limit, and req/s ratios understate the differences; server CPU µs/req does not.",
+      "",
+    );
+  }
+  return out;
+}
+
+function renderCore(core: CorePipelineResult): string[] {
+  const { micros } = core;
+  return [
+    "## Core pipeline",
+    "",
+    `\`createWebhookHandler(...).handle()\` on a ${core.bodyBytes}-byte body (method, secret, content type, ` +
+      "size, UTF-8 decode, JSON, shape, dedup, per-chat queue, deadline, dispatch to an `onUpdate` that " +
+      "counts) against a bare `TextDecoder` + `JSON.parse` of the same bytes, awaited once. " +
+      `${core.rounds} interleaved rounds of ${core.perRound.toLocaleString("en")} updates per variant after ` +
+      "a warm-up round; each round's bodies (fresh update_ids) are built before its clock starts. The target " +
+      "compares the two with the body in a `Uint8Array`; the stream rows hand the same bytes over as a Node " +
+      "`Readable` of one chunk, as the Express and Koa adapters do with the request, and the bare side reads " +
+      "it with `data`/`end` listeners.",
+    "",
+    table(
+      ["", "telehook µs/update", "bare µs/update", "ratio"],
+      [
+        ["body in a Uint8Array", micros.pipeline.toFixed(2), micros.bare.toFixed(2), times(core.ratio)],
+        [
+          "body as a Node Readable",
+          micros["pipeline-stream"].toFixed(2),
+          micros["bare-stream"].toFixed(2),
+          times(core.streamRatio),
+        ],
+      ],
+    ),
+    "",
+    `Ratio (Uint8Array) round by round: ${core.pairedRatios.map((r) => r.toFixed(2)).join(", ")}.`,
+    "",
+  ];
+}
+
+function renderMemory(memory: MemoryResult): string[] {
+  const shown = memory.samples.filter((_, i) => i % 2 === 0 || i === memory.samples.length - 1);
+  return [
+    "## Memory",
+    "",
+    `${memory.updates.toLocaleString("en")} distinct updates through one \`createWebhookHandler\` with dedup ` +
+      `on (the default 10,000-id window), ${memory.concurrency} at a time, in process, in ` +
+      `${memory.seconds.toFixed(1)} s. Heap sampled after a forced full GC (\`--expose-gc\`). Fails when the ` +
+      `peak is more than ${mib(MAX_HEAP_GROWTH)} MiB above the baseline, or the heap's trend over the second ` +
+      `half (least squares) adds up to more than ${mib(MAX_SECOND_HALF_GROWTH)} MiB.`,
+    "",
+    table(
+      ["", "heapUsed MiB"],
+      [
+        ["baseline", mib(memory.baseline)],
+        ["peak", `${mib(memory.peak)} (+${mib(memory.peak - memory.baseline)})`],
+        ["final", `${mib(memory.final)} (+${mib(memory.final - memory.baseline)})`],
+        [
+          "trend over the second half",
+          `${signedMib(memory.secondHalfGrowth)} MiB (${memory.secondHalfBytesPerUpdate.toFixed(2)} bytes/update)`,
+        ],
+        ["RSS at the end", mib(memory.rss)],
+      ],
+    ),
+    "",
+    `Samples (updates → heapUsed MiB): ${shown
+      .map((s) => `${(s.updates / 1000).toFixed(0)}k → ${mib(s.heapUsed)}`)
+      .join(", ")}.`,
+    "",
+    memory.failures.length > 0 ? `**UNBOUNDED:** ${memory.failures.join("; ")}.` : "The heap stays bounded.",
+    "",
+  ];
+}
+
+function renderEmulator(emulator: EmulatorOutcome): string[] {
+  if (!emulator.available) {
+    return ["## Emulator", "", `Not measured: ${emulator.reason}. The section runs as soon as it loads.`, ""];
+  }
+  return [
+    "## Emulator",
+    "",
+    `\`createTelegramEmulator\` delivering ${emulator.updates.toLocaleString("en")} text messages over ` +
+      `${emulator.chats.toLocaleString("en")} chats (max_connections ${emulator.maxConnections}) to a bare ` +
+      "node:http webhook in another process that answers 200. Timed from queueing the updates to " +
+      "`waitForIdle()`; every update must arrive exactly once, with the secret, and be recorded as delivered.",
+    "",
+    table(
+      ["", ""],
+      [
+        ["updates/s", Math.round(emulator.updatesPerSecond).toLocaleString("en")],
+        ["time", `${emulator.seconds.toFixed(2)} s`],
+        ["delivered / received", `${emulator.delivered} / ${emulator.received}`],
+      ],
+    ),
+    "",
+  ];
+}
+
+function renderSecretTiming(timing: SecretTimingResult): string[] {
+  const verdict = (c: TimingComparison) => (c.dependent ? "**dependent**" : "no dependency found");
+  return [
+    "## Secret timing",
+    "",
+    `Does the time to reject a wrong secret depend on how much of it matches? A ${timing.secretLength}-character ` +
+      `secret; ${timing.samples.toLocaleString("en")} samples of each variant, each the mean of a batch of ` +
+      `${timing.batch} \`handler.handle\` calls, all variants back to back in a fresh random order every sample. ` +
+      "Two variants are compared sample by sample (paired t over the differences, the 10 % largest dropped), " +
+      "so load that slows both alike cancels out. A dependency is |t| > " +
+      `${timing.threshold} with a difference of at least ${percent(timing.minEffect)} of the time. The ` +
+      "control adds an early-exit string comparison to each request, to show that a leak of that size is " +
+      "caught in this same run.",
+    "",
+    table(
+      ["Variant", "median ns/request", "IQR ns"],
+      timing.variants.map((v) => [v.name, v.medianNs.toFixed(1), v.iqrNs.toFixed(1)]),
+    ),
+    "",
+    table(
+      ["Comparison", "median Δ ns", "Δ / median", "Δ / IQR", "paired t", "Verdict"],
+      [
+        ["wrong first vs wrong last char", timing.prefix],
+        ["right length vs other length", timing.length],
+        ["control: early-exit compare, first vs last", timing.control],
+      ].map(([name, c]) => {
+        const comparison = c as TimingComparison;
+        return [
+          name as string,
+          comparison.medianDiffNs.toFixed(1),
+          percent(comparison.relativeDiff),
+          comparison.diffOverIqr.toFixed(3),
+          comparison.t.toFixed(2),
+          verdict(comparison),
+        ];
+      }),
+    ),
+    "",
+    timing.control.dependent
+      ? "The control was detected, so the test had the power to see a leak of that size."
+      : "**The control was not detected**: this run could not have seen a leak of that size; its verdict is weak.",
+    "",
+  ];
+}
+
+function renderProfiles(pairs: readonly HttpProfilePair[], core: ServerProfile | undefined): string[] {
+  const out = ["## Profiles of missed targets", ""];
+  out.push(
+    "Taken with the V8 CPU profiler (250 µs sampling), started and stopped in the server over IPC so that " +
+      "it covers exactly one round of the same load, after the same warm-ups. Self time is divided by the " +
+      "requests of the round. Locations in the workspace packages are mapped back to their TypeScript source " +
+      "through the bundles' source maps. The profiles stay in bench/profiles (git-ignored); open them in " +
+      "Chrome DevTools or speedscope.",
+    "",
+  );
+  for (const { framework, bare, telehook } of pairs) {
+    const perRequest = (profile: ServerProfile, ms: number) => (ms * 1000) / profile.requests;
+    const categories = new Set([
+      ...telehook.summary.categories.map((c) => c.category),
+      ...bare.summary.categories.map((c) => c.category),
+    ]);
+    const cost = (profile: ServerProfile, category: string) =>
+      perRequest(profile, profile.summary.categories.find((c) => c.category === category)?.ms ?? 0);
+    const rows = [...categories]
+      .map((category) => ({ category, bare: cost(bare, category), telehook: cost(telehook, category) }))
+      .sort((a, b) => Math.max(b.bare, b.telehook) - Math.max(a.bare, a.telehook))
+      .slice(0, 12);
+    const total = (profile: ServerProfile) => perRequest(profile, profile.summary.busyMs);
+    const ours = telehook.summary.categories
+      .filter((c) => c.category.startsWith("telehook"))
+      .reduce((sum, c) => sum + perRequest(telehook, c.ms), 0);
+    out.push(`### ${framework}: CPU per request, bare route and telehook`, "");
+    out.push(
+      `The telehook server used ${total(telehook).toFixed(1)} µs of CPU per request, the bare route ` +
+        `${total(bare).toFixed(1)} µs (${signed(total(telehook) - total(bare))} µs). telehook's own code ` +
+        `(core and adapter) took ${ours.toFixed(1)} µs of it (${percent(ours / total(telehook))}).`,
+      "",
+      table(
+        ["Code", "bare µs/req", "telehook µs/req", "Δ µs/req"],
+        [
+          ...rows.map((row) => [
+            row.category,
+            row.bare.toFixed(1),
+            row.telehook.toFixed(1),
+            signed(row.telehook - row.bare),
+          ]),
+          [
+            "**all busy time**",
+            total(bare).toFixed(1),
+            total(telehook).toFixed(1),
+            signed(total(telehook) - total(bare)),
+          ],
+        ],
+      ),
+      "",
+      `Top self time in the telehook server (${framework}):`,
+      "",
+      functionTable(telehook),
+      "",
+    );
+  }
+  if (core) {
+    out.push("### Core pipeline alone", "");
+    out.push(
+      `\`handle()\` in process over ${core.requests.toLocaleString("en")} updates (no bare rounds in this ` +
+        "profile; bench code is making and awaiting the requests).",
+      "",
+      functionTable(core, "µs/update"),
+      "",
+    );
+  }
+  return out;
+}
+
+function functionTable(profile: ServerProfile, unit = "µs/req"): string {
+  return table(
+    ["Function", "Where", "Code", unit, "share"],
+    profile.summary.functions.map((f) => [
+      `\`${f.name}\``,
+      f.location,
+      f.category,
+      ((f.ms * 1000) / profile.requests).toFixed(2),
+      percent(f.share),
+    ]),
+  );
+}
+
+function signed(value: number): string {
+  return `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(1)}`;
+}
+
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const escapePipes = (cell: string) => cell.replaceAll("|", "\\|");
+  return [
+    `| ${header.map(escapePipes).join(" | ")} |`,
+    `|${header.map(() => " --- ").join("|")}|`,
+    ...rows.map((row) => `| ${row.map(escapePipes).join(" | ")} |`),
+  ].join("\n");
+}
+
+function times(ratio: number): string {
+  return `${ratio.toFixed(2)}×`;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)} %`;
+}
+
+export function mib(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}
+
+function signedMib(bytes: number): string {
+  return `${bytes >= 0 ? "+" : "−"}${mib(Math.abs(bytes))}`;
+}
+
+function loads(values: readonly number[]): string {
+  return values.map((n) => n.toFixed(2)).join(" / ");
+}
+
+/** Quiet means a 1-minute load below 0.5 before the bench put any load on the machine itself. */
+function quiet(machine: MachineInfo): string {
+  const before = machine.loadBeforeBuild?.[0] ?? machine.loadAtStart[0] ?? 0;
+  return before < 0.5
+    ? `yes (1-minute load ${before.toFixed(2)} before the run)`
+    : `**no** (1-minute load ${before.toFixed(2)} before the run): other work shared the CPUs; the figures are noisy`;
+}
