@@ -25,7 +25,7 @@ export function createFetchHandler(options: WebhookOptions): FetchWebhookHandler
     const result = await handler.handle({
       method: request.method,
       header: (name) => request.headers.get(name),
-      body: request.body,
+      body: request,
       remoteAddress: connection?.remoteAddress,
     });
     return new Response(result.body === "" ? null : result.body, {

@@ -108,12 +108,14 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     if (!isJsonContentType(request.header("content-type"))) return reject("unsupported_media_type");
     const encoding = request.header("content-encoding");
     if (encoding && encoding.toLowerCase() !== "identity") return reject("unsupported_content_encoding");
-    const declaredLength = request.header("content-length");
-    if (declaredLength !== null && declaredLength !== undefined) {
-      if (!/^\d+$/.test(declaredLength)) return reject("invalid_content_length");
-      if (Number(declaredLength) > resolved.readLimits.maxBytes) return reject("payload_too_large");
+    const lengthHeader = request.header("content-length");
+    let declaredLength: number | undefined;
+    if (lengthHeader !== null && lengthHeader !== undefined) {
+      if (!/^\d+$/.test(lengthHeader)) return reject("invalid_content_length");
+      declaredLength = Number(lengthHeader);
+      if (declaredLength > resolved.readLimits.maxBytes) return reject("payload_too_large");
     }
-    const read = readBody(request.body, resolved.readLimits);
+    const read = readBody(request.body, resolved.readLimits, declaredLength);
     const parsed = parseUpdate(read instanceof Promise ? await read : read);
     if (typeof parsed === "string") return reject(parsed);
     return closing ? delivery.deliverWhileClosing(parsed) : delivery.deliver(parsed);

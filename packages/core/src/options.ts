@@ -1,4 +1,5 @@
 import type { WebhookRegistrationConfig } from "./bot-api/webhook-registration.js";
+import { DeadlineQueue } from "./deadline-queue.js";
 import { createMemoryDedupeStore, type DedupeStore } from "./delivery/dedupe-store.js";
 import type { ErrorPolicy } from "./delivery/error-policy.js";
 import type { WebhookReply } from "./delivery/webhook-reply.js";
@@ -175,7 +176,7 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
     onUpdate: options.onUpdate,
     readLimits: {
       maxBytes: maxBodyBytes,
-      timeoutMs: wholeNumber(options.bodyTimeoutMs ?? 10_000, "bodyTimeoutMs", 1),
+      timeouts: new DeadlineQueue(wholeNumber(options.bodyTimeoutMs ?? 10_000, "bodyTimeoutMs", 1)),
     },
     onReject: guard(options.onReject, () => {}),
     onError: guard(options.onError, defaultOnError),

@@ -1,9 +1,11 @@
+import type { DeadlineQueue } from "./deadline-queue.js";
 import type { RejectionReason } from "./rejection.js";
 
 /**
  * A request body in any form a framework may hold it:
  * - a value a body parser already produced (a parsed object, a string, or bytes such as a Node `Buffer`);
- * - the unread body: a web `ReadableStream`, a Node readable, or any async iterable of bytes or strings;
+ * - the unread body: a web `Request` (or anything with `arrayBuffer()`, `body` and `bodyUsed`), a web
+ *   `ReadableStream`, a Node readable, or any async iterable of bytes or strings;
  * - `null` or `undefined` when there is no body.
  */
 export type BodyInput =
@@ -29,8 +31,8 @@ const encoder = new TextEncoder();
 export interface ReadLimits {
   /** Bytes. */
   readonly maxBytes: number;
-  /** Milliseconds for a streamed body to arrive in full. */
-  readonly timeoutMs: number;
+  /** Deadlines of `bodyTimeoutMs`, for a streamed body to arrive in full. */
+  readonly timeouts: DeadlineQueue;
 }
 
 /**
@@ -38,12 +40,22 @@ export interface ReadLimits {
  * time limit. Never throws. A body that is already in memory is answered synchronously, which keeps the
  * common path free of extra awaits.
  */
-export function readBody(body: BodyInput, limits: ReadLimits): BodyContent | Promise<BodyContent> {
+export function readBody(
+  body: BodyInput,
+  limits: ReadLimits,
+  declaredLength?: number,
+): BodyContent | Promise<BodyContent> {
   const limit = limits.maxBytes;
   if (body === null || body === undefined) return rejected("empty_body");
   if (typeof body === "string") return textWithin(body, limit);
   if (body instanceof Uint8Array) return decode(body, limit);
   if (body instanceof ArrayBuffer) return decode(new Uint8Array(body), limit);
+  if (isWebBody(body)) {
+    if (body.bodyUsed) return rejected("body_consumed");
+    // With a length the runtime's HTTP parser enforces, one native read beats a reader loop in JS.
+    if (declaredLength !== undefined) return readStream(fromArrayBuffer(body), limits);
+    return body.body ? readStream(fromWebStream(body.body), limits) : rejected("empty_body");
+  }
   if (isWebStream(body))
     return body.locked ? rejected("body_consumed") : readStream(fromWebStream(body), limits);
   if (isNodeReadable(body)) {
@@ -98,11 +110,11 @@ function readStream(source: StreamSource, limits: ReadLimits): Promise<BodyConte
     const settle = (content: BodyContent) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.cancel();
       stop();
       resolve(content);
     };
-    const timer = setTimeout(() => settle(rejected("body_timeout")), limits.timeoutMs);
+    const timer = limits.timeouts.schedule(() => settle(rejected("body_timeout")));
     stop = source({
       chunk(chunk) {
         if (settled) return false;
@@ -143,6 +155,22 @@ function fromNodeReadable(stream: NodeReadableLike): StreamSource {
       stream.removeListener("end", onEnd);
       stream.removeListener("error", onFail);
       stream.removeListener("close", onFail);
+    };
+  };
+}
+
+function fromArrayBuffer(body: WebBodyLike): StreamSource {
+  return (sink) => {
+    let stopped = false;
+    body.arrayBuffer().then(
+      (buffer) => {
+        if (stopped) return;
+        if (sink.chunk(new Uint8Array(buffer))) sink.end();
+      },
+      () => sink.fail(),
+    );
+    return () => {
+      stopped = true;
     };
   };
 }
@@ -197,6 +225,17 @@ function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
     offset += part.byteLength;
   }
   return all;
+}
+
+interface WebBodyLike {
+  readonly bodyUsed: boolean;
+  readonly body: ReadableStream<Uint8Array> | null;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+function isWebBody(body: object): body is WebBodyLike {
+  const candidate = body as Partial<WebBodyLike>;
+  return typeof candidate.arrayBuffer === "function" && typeof candidate.bodyUsed === "boolean";
 }
 
 function isWebStream(body: object): body is ReadableStream<Uint8Array> {

@@ -282,3 +282,28 @@ describe("slow and compressed bodies", () => {
     expect(identity.status).toBe(200);
   });
 });
+
+describe("a web Request as the body", () => {
+  test("is read in one go when its length is declared, and as a stream when it is not", async () => {
+    const { handler, updates } = recordingHandler();
+    const text = updateJson(90);
+    const declared = new Request("http://x/bot", { method: "POST", body: text });
+    const chunked = new Request("http://x/bot", {
+      method: "POST",
+      body: new Response(updateJson(91)).body,
+      duplex: "half",
+    } as RequestInit);
+    const length = String(new TextEncoder().encode(text).byteLength);
+    expect((await handler.handle(telegramRequest(declared, { "content-length": length }))).status).toBe(200);
+    expect((await handler.handle(telegramRequest(chunked))).status).toBe(200);
+    expect(updates.map((u) => u.update_id)).toEqual([90, 91]);
+  });
+
+  test("one whose body was already read is a setup error, not a hang", async () => {
+    const { handler } = recordingHandler();
+    const request = new Request("http://x/bot", { method: "POST", body: updateJson() });
+    await request.text();
+    const result = await handler.handle(telegramRequest(request));
+    expect(parse(result.body).error).toBe("body_consumed");
+  });
+});

@@ -69,7 +69,7 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
     const result = await handler.handle({
       method: request.method,
       header: (name) => request.headers.get(name),
-      body: request.body,
+      body: request,
       remoteAddress: getConnInfo?.(c).remote.address,
     });
     // c.newResponse keeps headers that earlier middleware set with c.header().

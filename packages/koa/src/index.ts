@@ -76,10 +76,11 @@ export function telegramWebhook(options: KoaWebhookOptions): KoaWebhookMiddlewar
       remoteAddress: ctx.req.socket.remoteAddress,
     });
     ctx.status = status;
-    ctx.set(headers);
+    // With a Content-Type already set, Koa skips guessing one for the body below.
+    ctx.set(headers["content-type"] === undefined ? { ...headers, "content-type": "text/plain" } : headers);
     // A string body, even "", keeps the status; null would turn a 200 into a 204.
     ctx.body = body;
-    // Koa gives a string body a text/plain type; an empty 200 has none.
+    // An empty 200 has no content type.
     if (headers["content-type"] === undefined) ctx.remove("Content-Type");
   };
   return Object.assign(middleware, webhookControls(handler));

@@ -1,3 +1,4 @@
+import { type Deadline, DeadlineQueue } from "../deadline-queue.js";
 import { TelehookError } from "../errors.js";
 import type { ResolvedOptions, UpdateContext } from "../options.js";
 import type { ParsedUpdate } from "../parse-update.js";
@@ -5,7 +6,6 @@ import { type RejectionReason, rejection } from "../rejection.js";
 import { OK_RESULT, rejectionResult, replyResult, type WebhookResult } from "../result.js";
 import type { Update } from "../update.js";
 import type { Activity } from "./activity.js";
-import { type Deadline, DeadlineQueue } from "./deadline-queue.js";
 import type { ClaimResult } from "./dedupe-store.js";
 import { FailureLedger } from "./error-policy.js";
 import { OrderedQueues } from "./ordered-queues.js";
