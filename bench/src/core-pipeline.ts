@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { type BodyInput, createWebhookHandler } from "@telehook/core";
 import { sampleUpdateBody } from "./sample-update.js";
-import { median } from "./stats.js";
+import { median, quantile, shuffled } from "./stats.js";
 
 /** The ways one update is run, each timed per round. */
 export const CORE_VARIANTS = ["pipeline", "bare", "pipeline-stream", "bare-stream"] as const;
@@ -10,33 +10,36 @@ export type CoreVariant = (typeof CORE_VARIANTS)[number];
 /** The core pipeline's cost per update, beside a bare parse of the same bytes. */
 export interface CorePipelineResult {
   readonly bodyBytes: number;
-  readonly rounds: number;
-  readonly perRound: number;
-  /** Median over the rounds of each variant that ran, microseconds per update (NaN if it did not run). */
+  /** Slices per variant, and updates per slice. */
+  readonly slices: number;
+  readonly perSlice: number;
+  /** Median over the slices of each variant that ran, microseconds per update (NaN if it did not run). */
   readonly micros: Readonly<Record<CoreVariant, number>>;
-  /** pipeline / bare, from the medians: the target. */
+  /** pipeline / bare: the median over the slices of the ratio of the two slices that ran together. */
   readonly ratio: number;
   /** The same with the body as a Node stream, as the Express and Koa adapters hand it over. */
   readonly streamRatio: number;
-  /** pipeline / bare round by round (they ran back to back): how steady the measure was. */
-  readonly pairedRatios: readonly number[];
+  /** The interquartile range of the per-slice ratios (pipeline / bare): how steady the measure was. */
+  readonly ratioQuartiles: readonly [number, number];
 }
 
 /**
  * The core pipeline (method, secret, content type, size, decode, JSON, shape, dedup, per-chat queue,
  * deadline, dispatch) against a bare `TextDecoder` + `JSON.parse` of the same bytes (awaited once, as an
- * async handler would be), interleaved in rounds. Each round's bodies are built before its clock starts,
- * each with a fresh update_id, so dedup does real work and no variant pays for making the bodies. The
+ * async handler would be). The variants take turns in short slices (`perSlice` updates each, in a fresh random
+ * order every time), so that a machine whose speed drifts from second to second slows them alike; the ratio
+ * is the median of the ratios of slices that ran together. Each slice's bodies are built before its clock
+ * starts, each with a fresh update_id, so dedup does real work and no variant pays for making them. The
  * `-stream` variants hand the same bytes over as a Node `Readable` holding one chunk, as an
  * `IncomingMessage` does; the bare one reads it with `data`/`end` listeners.
  */
 export async function measureCorePipeline({
-  rounds = 7,
-  perRound = 50_000,
+  slices = 200,
+  perSlice = 1000,
   variants = CORE_VARIANTS,
 }: {
-  rounds?: number;
-  perRound?: number;
+  slices?: number;
+  perSlice?: number;
   /** Which variants to run, e.g. only `pipeline` to profile it alone. */
   variants?: readonly CoreVariant[];
 } = {}): Promise<CorePipelineResult> {
@@ -52,7 +55,7 @@ export async function measureCorePipeline({
   let nextId = 1_000_000;
   const handler = createWebhookHandler({ secretToken: secret, onUpdate: () => void handled++ });
   const freshBodies = () =>
-    Array.from({ length: perRound }, () => encoder.encode(sampleUpdateBody(nextId++)));
+    Array.from({ length: perSlice }, () => encoder.encode(sampleUpdateBody(nextId++)));
   const asStream = (bytes: Uint8Array) => {
     const stream = new Readable({ read() {} });
     stream.push(bytes);
@@ -81,8 +84,8 @@ export async function measureCorePipeline({
     return JSON.parse(decoder.decode(bytes)).update_id;
   }
 
-  /** One round of one variant, in milliseconds. */
-  async function round(variant: CoreVariant): Promise<number> {
+  /** One slice of one variant, in milliseconds. */
+  async function slice(variant: CoreVariant): Promise<number> {
     const bytes = freshBodies();
     const streams = variant.endsWith("stream") ? bytes.map(asStream) : [];
     let sink = 0;
@@ -96,32 +99,34 @@ export async function measureCorePipeline({
     return elapsed;
   }
 
-  for (const variant of variants) await round(variant);
+  const warmUp = Math.max(1, Math.round(slices / 10));
   const times = new Map<CoreVariant, number[]>(CORE_VARIANTS.map((variant) => [variant, []]));
-  for (let i = 0; i < rounds; i++) {
-    for (const variant of variants) times.get(variant)?.push(await round(variant));
+  for (let i = -warmUp; i < slices; i++) {
+    for (const variant of shuffled(variants)) {
+      const ms = await slice(variant);
+      if (i >= 0) times.get(variant)?.push(ms);
+    }
   }
   const pipelines = variants.filter((variant) => variant.startsWith("pipeline")).length;
-  if (handled !== perRound * (rounds + 1) * pipelines) {
-    throw new Error(
-      `INVALID: the pipeline handled ${handled} updates, expected ${perRound * (rounds + 1) * pipelines}`,
-    );
-  }
+  const expected = perSlice * (slices + warmUp) * pipelines;
+  if (handled !== expected)
+    throw new Error(`INVALID: the pipeline handled ${handled} updates, expected ${expected}`);
+  const of = (variant: CoreVariant) => times.get(variant) ?? [];
   const micros = Object.fromEntries(
-    CORE_VARIANTS.map((variant) => {
-      const measured = times.get(variant) ?? [];
-      return [variant, measured.length === 0 ? Number.NaN : (median(measured) * 1000) / perRound];
-    }),
+    CORE_VARIANTS.map((variant) => [
+      variant,
+      of(variant).length === 0 ? Number.NaN : (median(of(variant)) * 1000) / perSlice,
+    ]),
   ) as Record<CoreVariant, number>;
-  const pipelineTimes = times.get("pipeline") ?? [];
-  const bareTimes = times.get("bare") ?? [];
+  const ratios = (a: CoreVariant, b: CoreVariant) => of(a).map((ms, i) => ms / (of(b)[i] ?? Number.NaN));
+  const sliceRatios = ratios("pipeline", "bare");
   return {
     bodyBytes,
-    rounds,
-    perRound,
+    slices,
+    perSlice,
     micros,
-    ratio: micros.pipeline / micros.bare,
-    streamRatio: micros["pipeline-stream"] / micros["bare-stream"],
-    pairedRatios: pipelineTimes.map((ms, i) => ms / (bareTimes[i] ?? Number.NaN)),
+    ratio: median(sliceRatios),
+    streamRatio: median(ratios("pipeline-stream", "bare-stream")),
+    ratioQuartiles: [quantile(sliceRatios, 0.25), quantile(sliceRatios, 0.75)],
   };
 }

@@ -63,3 +63,19 @@ function gitCommit(): string {
     return "unknown";
   }
 }
+
+/**
+ * CPU time every process on the machine has spent (user, nice and system, all CPUs) since boot, in
+ * microseconds, from /proc/stat; undefined where there is no /proc/stat. Kernel interrupt time is left out:
+ * much of it is this bench's own loopback traffic.
+ */
+export function machineBusyMicros(): number | undefined {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
+    const [user = 0, nice = 0, system = 0] = line.split(/\s+/).slice(1, 4).map(Number);
+    // USER_HZ is 100 on Linux: a tick is 10 ms.
+    return (user + nice + system) * 10_000;
+  } catch {
+    return undefined;
+  }
+}

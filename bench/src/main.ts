@@ -148,7 +148,7 @@ async function main(): Promise<number> {
     log("bench: core pipeline");
     results.core = await section<CorePipelineResult>(
       "core",
-      quick ? { rounds: 1, perRound: 2000 } : { rounds: 7, perRound: 50_000 },
+      quick ? { slices: 10, perSlice: 200 } : { slices: 200, perSlice: 1000 },
       120_000,
     );
   }
@@ -224,7 +224,7 @@ async function profileMisses(
   log("bench: profiling the core pipeline (its target was missed)");
   const dir = join(PROFILE_DIR, "core");
   rmSync(dir, { recursive: true, force: true });
-  const options = quick ? { rounds: 1, perRound: 2000 } : { rounds: 3, perRound: 50_000 };
+  const options = quick ? { slices: 10, perSlice: 200 } : { slices: 100, perSlice: 1000 };
   await section("core", { ...options, variants: ["pipeline", "pipeline-stream"] }, 120_000, [
     "--cpu-prof",
     `--cpu-prof-dir=${dir}`,
@@ -236,7 +236,7 @@ async function profileMisses(
     httpProfiles,
     coreProfile: {
       file: join(dir, file),
-      requests: 2 * options.perRound * (options.rounds + 1),
+      requests: 2 * options.perSlice * (options.slices + Math.max(1, Math.round(options.slices / 10))),
       summary: summarizeProfile(join(dir, file), REPO_ROOT),
     },
   };

@@ -39,7 +39,7 @@ export interface ProfileSummary {
  * Locations in the workspace packages' bundles are mapped back to their TypeScript source through the
  * bundles' source maps, so a slow spot can be found by file and function.
  */
-export function summarizeProfile(path: string, repoRoot: string, top = 15): ProfileSummary {
+export function summarizeProfile(path: string, repoRoot: string, top = 400): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const selfMicros = new Map<number, number>();

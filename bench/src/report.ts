@@ -9,6 +9,7 @@ import type {
 } from "./http/bench-http.js";
 import type { MachineInfo } from "./machine.js";
 import { MAX_HEAP_GROWTH, MAX_SECOND_HALF_GROWTH, type MemoryResult } from "./memory.js";
+import type { SelfTime } from "./profile.js";
 import type { SecretTimingResult, TimingComparison } from "./secret-timing.js";
 
 /** Everything one run measured. */
@@ -127,6 +128,7 @@ export function renderReport(results: BenchResults): string {
         ["Load average when measuring started", loads(machine.loadAtStart)],
         ["Quiet machine", quiet(machine)],
         ["Load average at the end (the bench's own processes count)", loads(results.loadAtEnd)],
+        ...(results.http ? [["Other processes during the HTTP rounds", othersDuringHttp(results.http)]] : []),
         [
           "Code measured",
           results.mode === "dist"
@@ -236,16 +238,30 @@ function renderHttp(options: HttpOptions, { frameworks, pinned }: HttpResults): 
   out.push("Round by round (telehook's req/s over the other server's in the same round):", "");
   out.push(
     table(
-      ["Framework", "× bare per round", "× grammY per round", "Requests per round (bare/telehook/grammY)"],
-      frameworks.map((result) => [
-        result.framework,
-        result.pairedOverBare.map((r) => r.toFixed(2)).join(", "),
-        result.pairedOverGrammy.map((r) => r.toFixed(2)).join(", "),
-        [result.servers.bare, result.servers.telehook, result.servers.grammy]
-          .map((s) => s.amount)
-          .join(" / "),
-      ]),
+      [
+        "Framework",
+        "× bare per round",
+        "× grammY per round",
+        "other processes' CPU per round",
+        "Requests per round (bare/telehook/grammY)",
+      ],
+      frameworks.map((result) => {
+        const servers = [result.servers.bare, result.servers.telehook, result.servers.grammy];
+        return [
+          result.framework,
+          result.pairedOverBare.map((r) => r.toFixed(2)).join(", "),
+          result.pairedOverGrammy.map((r) => r.toFixed(2)).join(", "),
+          result.servers.telehook.rounds
+            .map((_, i) => percent(Math.max(...servers.map((s) => s.rounds[i]?.othersCpu ?? Number.NaN))))
+            .join(", "),
+          servers.map((s) => s.amount).join(" / "),
+        ];
+      }),
     ),
+    "",
+    "Other processes' CPU: the machine's busy time in the round (/proc/stat) minus that of autocannon and " +
+      "the server, as a share of one core; the most of the framework's three servers in that round. Above " +
+      "a few percent, someone else was using the machine and that round's figures are disturbed.",
     "",
   );
   const loadGen = frameworks.flatMap((result) => Object.values(result.servers) as HttpServerResult[]);
@@ -273,12 +289,14 @@ function renderCore(core: CorePipelineResult): string[] {
     "",
     `\`createWebhookHandler(...).handle()\` on a ${core.bodyBytes}-byte body (method, secret, content type, ` +
       "size, UTF-8 decode, JSON, shape, dedup, per-chat queue, deadline, dispatch to an `onUpdate` that " +
-      "counts) against a bare `TextDecoder` + `JSON.parse` of the same bytes, awaited once. " +
-      `${core.rounds} interleaved rounds of ${core.perRound.toLocaleString("en")} updates per variant after ` +
-      "a warm-up round; each round's bodies (fresh update_ids) are built before its clock starts. The target " +
-      "compares the two with the body in a `Uint8Array`; the stream rows hand the same bytes over as a Node " +
-      "`Readable` of one chunk, as the Express and Koa adapters do with the request, and the bare side reads " +
-      "it with `data`/`end` listeners.",
+      "counts) against a bare `TextDecoder` + `JSON.parse` of the same bytes, awaited once. The variants take " +
+      `turns in slices of ${core.perSlice.toLocaleString("en")} updates, in a fresh random order each time, ` +
+      `${core.slices} slices each after a warm-up: this machine's speed drifts from second to second, and ` +
+      "slices that run together drift alike. The ratio is the median over the slices of telehook's time over " +
+      "the bare time of the same turn. Each slice's bodies (fresh update_ids) are built before its clock " +
+      "starts. The target compares the two with the body in a `Uint8Array`; the stream row hands the same " +
+      "bytes over as a Node `Readable` of one chunk, as the Express and Koa adapters do with the request, " +
+      "and its bare side reads it with `data`/`end` listeners.",
     "",
     table(
       ["", "telehook µs/update", "bare µs/update", "ratio"],
@@ -293,7 +311,7 @@ function renderCore(core: CorePipelineResult): string[] {
       ],
     ),
     "",
-    `Ratio (Uint8Array) round by round: ${core.pairedRatios.map((r) => r.toFixed(2)).join(", ")}.`,
+    `Per-slice ratio (Uint8Array), 25th–75th percentile: ${core.ratioQuartiles.map((r) => r.toFixed(2)).join("–")}.`,
     "",
   ];
 }
@@ -455,6 +473,10 @@ function renderProfiles(pairs: readonly HttpProfilePair[], core: ServerProfile |
       "",
       functionTable(telehook),
       "",
+      "Top self time in telehook's own code (JSON.parse and other built-ins are counted in their caller):",
+      "",
+      functionTable(telehook, "µs/req", (f) => f.category.startsWith("telehook"), 10),
+      "",
     );
   }
   if (core) {
@@ -465,21 +487,33 @@ function renderProfiles(pairs: readonly HttpProfilePair[], core: ServerProfile |
       "",
       functionTable(core, "µs/update"),
       "",
+      "Top self time in telehook's own code:",
+      "",
+      functionTable(core, "µs/update", (f) => f.category.startsWith("telehook"), 10),
+      "",
     );
   }
   return out;
 }
 
-function functionTable(profile: ServerProfile, unit = "µs/req"): string {
+function functionTable(
+  profile: ServerProfile,
+  unit = "µs/req",
+  include: (f: SelfTime) => boolean = () => true,
+  rows = 15,
+): string {
   return table(
     ["Function", "Where", "Code", unit, "share"],
-    profile.summary.functions.map((f) => [
-      `\`${f.name}\``,
-      f.location,
-      f.category,
-      ((f.ms * 1000) / profile.requests).toFixed(2),
-      percent(f.share),
-    ]),
+    profile.summary.functions
+      .filter(include)
+      .slice(0, rows)
+      .map((f) => [
+        `\`${f.name}\``,
+        f.location,
+        f.category,
+        ((f.ms * 1000) / profile.requests).toFixed(2),
+        percent(f.share),
+      ]),
   );
 }
 
@@ -522,4 +556,19 @@ function quiet(machine: MachineInfo): string {
   return before < 0.5
     ? `yes (1-minute load ${before.toFixed(2)} before the run)`
     : `**no** (1-minute load ${before.toFixed(2)} before the run): other work shared the CPUs; the figures are noisy`;
+}
+
+/** How much CPU other processes took while the HTTP rounds ran: the direct measure of a quiet machine. */
+function othersDuringHttp(http: HttpResults): string {
+  const shares = http.frameworks
+    .flatMap((result) => Object.values(result.servers) as HttpServerResult[])
+    .flatMap((server) => server.rounds.map((round) => round.othersCpu))
+    .filter((share) => !Number.isNaN(share))
+    .sort((a, b) => a - b);
+  if (shares.length === 0) return "unknown (no /proc/stat)";
+  const disturbed = shares.filter((share) => share > 0.05).length;
+  return (
+    `median ${percent(shares[Math.floor(shares.length / 2)] ?? 0)}, at most ${percent(shares.at(-1) ?? 0)} ` +
+    `of a core; ${disturbed} of ${shares.length} rounds above 5 %`
+  );
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { allCpus, BENCH_ROOT, type Child, messageOfType, pinThisProcess, startChild } from "../child.js";
+import { machineBusyMicros } from "../machine.js";
 import { type ProfileSummary, summarizeProfile } from "../profile.js";
 import { median } from "../stats.js";
 import { type LoadResult, runLoad } from "./load.js";
@@ -34,6 +35,11 @@ export interface HttpRound {
   readonly handled: number;
   /** Server CPU time per request, in microseconds. */
   readonly serverCpuMicros: number;
+  /**
+   * CPU that processes other than this bench used during the round, as a share of one core (machine-wide
+   * busy time from /proc/stat minus the load generator's and the server's own); NaN without /proc/stat.
+   */
+  readonly othersCpu: number;
   readonly rss: number;
   readonly maxRss: number;
 }
@@ -52,6 +58,8 @@ export interface HttpServerResult {
   readonly rss: number;
   readonly maxRss: number;
   readonly loadGenCpu: number;
+  /** The most CPU other processes took during any of its rounds, as a share of one core. */
+  readonly othersCpuMax: number;
 }
 
 export interface HttpFrameworkResult {
@@ -142,6 +150,9 @@ async function measureRound(
   options: HttpOptions,
   label: string,
 ): Promise<HttpRound> {
+  const machineBefore = machineBusyMicros();
+  const ownBefore = process.cpuUsage();
+  const startedAt = performance.now();
   const load = await runLoad({
     port: server.port,
     amount,
@@ -153,6 +164,13 @@ async function measureRound(
   });
   nextUpdateId += amount * 2 + 1000;
   const stats = await server.delta();
+  const machineAfter = machineBusyMicros();
+  const own = process.cpuUsage(ownBefore);
+  const othersMicros =
+    machineBefore === undefined || machineAfter === undefined
+      ? Number.NaN
+      : machineAfter - machineBefore - (own.user + own.system + stats.cpuMicros);
+  const othersCpu = Math.max(0, othersMicros) / ((performance.now() - startedAt) * 1000);
   const problems: string[] = [];
   if (load.stoppedEarly) problems.push("the round did not finish in time");
   if (load.errors > 0) problems.push(`${load.errors} request errors (${load.timeouts} timeouts)`);
@@ -172,6 +190,7 @@ async function measureRound(
     load,
     handled: stats.handled,
     serverCpuMicros: stats.cpuMicros / amount,
+    othersCpu,
     rss: stats.rss,
     maxRss: stats.maxRss,
   };
@@ -290,6 +309,7 @@ function summarize(
     rss: medianOf((round) => round.rss),
     maxRss: Math.max(...rounds.map((round) => round.maxRss)),
     loadGenCpu: medianOf((round) => round.load.loadGenCpu),
+    othersCpuMax: Math.max(...rounds.map((round) => round.othersCpu)),
   };
 }
 
