@@ -12,7 +12,7 @@ import {
   InvalidBenchmarkError,
   measureHttp,
   PROFILE_DIR,
-  profileServer,
+  profileBareAndTelehook,
 } from "./http/bench-http.js";
 import { machineInfo } from "./machine.js";
 import type { MemoryResult } from "./memory.js";
@@ -213,11 +213,10 @@ async function profileMisses(
     const measured = results.http?.frameworks.find((result) => result.framework === framework);
     if (!measured) continue;
     log(`bench: profiling ${framework} (a target was missed)`);
-    const amount = measured.servers.telehook.amount;
+    const amounts = { bare: measured.servers.bare.amount, telehook: measured.servers.telehook.amount };
     httpProfiles.push({
       framework,
-      bare: await profileServer(framework, "bare", amount, httpOptions, REPO_ROOT),
-      telehook: await profileServer(framework, "telehook", amount, httpOptions, REPO_ROOT),
+      ...(await profileBareAndTelehook(framework, amounts, httpOptions, REPO_ROOT, quick ? 1 : 3)),
     });
   }
   if (!toProfile.some((target) => target.core)) return { httpProfiles };

@@ -187,3 +187,35 @@ function decodeVlq(text: string): number[] {
   }
   return values;
 }
+
+/** The sum of several profiles' summaries (rounds of one server), shares recomputed. */
+export function mergeSummaries(summaries: readonly ProfileSummary[], top = 400): ProfileSummary {
+  const busyMs = summaries.reduce((sum, summary) => sum + summary.busyMs, 0);
+  const share = (ms: number) => (busyMs === 0 ? 0 : ms / busyMs);
+  const categories = new Map<string, number>();
+  const functions = new Map<string, Omit<SelfTime, "share">>();
+  for (const summary of summaries) {
+    for (const { category, ms } of summary.categories)
+      categories.set(category, (categories.get(category) ?? 0) + ms);
+    for (const f of summary.functions) {
+      const key = `${f.name} ${f.location}`;
+      const entry = functions.get(key);
+      functions.set(key, {
+        name: f.name,
+        location: f.location,
+        category: f.category,
+        ms: (entry?.ms ?? 0) + f.ms,
+      });
+    }
+  }
+  return {
+    busyMs,
+    categories: [...categories]
+      .map(([category, ms]) => ({ category, ms, share: share(ms) }))
+      .sort((a, b) => b.ms - a.ms),
+    functions: [...functions.values()]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, top)
+      .map((f) => ({ ...f, share: share(f.ms) })),
+  };
+}

@@ -166,7 +166,7 @@ export function renderReport(results: BenchResults): string {
   if (results.emulator) out.push(...renderEmulator(results.emulator));
   if (results.secretTiming) out.push(...renderSecretTiming(results.secretTiming));
   if (results.httpProfiles.length > 0 || results.coreProfile) {
-    out.push(...renderProfiles(results.httpProfiles, results.coreProfile));
+    out.push(...renderProfiles(results.httpProfiles, results.coreProfile, results.http));
   }
   return `${out.join("\n").trimEnd()}\n`;
 }
@@ -419,14 +419,20 @@ function renderSecretTiming(timing: SecretTimingResult): string[] {
   ];
 }
 
-function renderProfiles(pairs: readonly HttpProfilePair[], core: ServerProfile | undefined): string[] {
+function renderProfiles(
+  pairs: readonly HttpProfilePair[],
+  core: ServerProfile | undefined,
+  http: HttpResults | undefined,
+): string[] {
   const out = ["## Profiles of missed targets", ""];
   out.push(
-    "Taken with the V8 CPU profiler (250 µs sampling), started and stopped in the server over IPC so that " +
-      "it covers exactly one round of the same load, after the same warm-ups. Self time is divided by the " +
-      "requests of the round. Locations in the workspace packages are mapped back to their TypeScript source " +
-      "through the bundles' source maps. The profiles stay in bench/profiles (git-ignored); open them in " +
-      "Chrome DevTools or speedscope.",
+    "HTTP: the bare route and the telehook server of the framework, each profiled with the V8 CPU profiler " +
+      "(500 µs sampling, started and stopped in the server over IPC) over the same rounds as the " +
+      "measurement, three rounds each taken in turn after the same warm-ups; self time is divided by the " +
+      "requests. Profiling costs CPU itself, so these µs/req run higher than the measured ones: compare the " +
+      "two columns with each other. Locations in the workspace packages are mapped back to their TypeScript " +
+      "source through the bundles' source maps. The profiles stay in bench/profiles (git-ignored); open them " +
+      "in Chrome DevTools or speedscope.",
     "",
   );
   for (const { framework, bare, telehook } of pairs) {
@@ -446,10 +452,16 @@ function renderProfiles(pairs: readonly HttpProfilePair[], core: ServerProfile |
       .filter((c) => c.category.startsWith("telehook"))
       .reduce((sum, c) => sum + perRequest(telehook, c.ms), 0);
     out.push(`### ${framework}: CPU per request, bare route and telehook`, "");
+    const measured = http?.frameworks.find((result) => result.framework === framework)?.servers;
+    const unprofiled = measured
+      ? ` (in the measured rounds, without the profiler: ${measured.telehook.serverCpuMicros.toFixed(1)} and ` +
+        `${measured.bare.serverCpuMicros.toFixed(1)} µs)`
+      : "";
     out.push(
-      `The telehook server used ${total(telehook).toFixed(1)} µs of CPU per request, the bare route ` +
-        `${total(bare).toFixed(1)} µs (${signed(total(telehook) - total(bare))} µs). telehook's own code ` +
-        `(core and adapter) took ${ours.toFixed(1)} µs of it (${percent(ours / total(telehook))}).`,
+      `Profiled, the telehook server used ${total(telehook).toFixed(1)} µs of CPU per request and the bare ` +
+        `route ${total(bare).toFixed(1)} µs (${signed(total(telehook) - total(bare))} µs)${unprofiled}. ` +
+        `telehook's own code (core and adapter) took ${ours.toFixed(1)} µs of it ` +
+        `(${percent(ours / total(telehook))}).`,
       "",
       table(
         ["Code", "bare µs/req", "telehook µs/req", "Δ µs/req"],

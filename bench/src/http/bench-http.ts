@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { allCpus, BENCH_ROOT, type Child, messageOfType, pinThisProcess, startChild } from "../child.js";
 import { machineBusyMicros } from "../machine.js";
-import { type ProfileSummary, summarizeProfile } from "../profile.js";
+import { mergeSummaries, type ProfileSummary, summarizeProfile } from "../profile.js";
 import { median } from "../stats.js";
 import { type LoadResult, runLoad } from "./load.js";
 import type { ReadyMessage, ServerStats } from "./server-harness.js";
@@ -325,31 +325,49 @@ export interface ServerProfile {
 }
 
 /**
- * Profiles one server over one round of `amount` requests, after the same two warm-ups as the measured
- * servers; the V8 profiler runs only during that round (started and stopped over IPC).
+ * Profiles the bare route and the telehook server of one framework, in `rounds` profiled rounds each,
+ * taken in turn (bare, telehook, bare, …) after the same two warm-ups as the measured servers, so that a
+ * machine whose speed drifts affects both alike. The V8 profiler runs only during those rounds (started and
+ * stopped over IPC); the rounds' profiles are summed.
  */
-export async function profileServer(
+export async function profileBareAndTelehook(
   framework: Framework,
-  variant: Variant,
-  amount: number,
+  amounts: Readonly<Record<"bare" | "telehook", number>>,
   options: HttpOptions,
   repoRoot: string,
-): Promise<ServerProfile> {
+  rounds = 3,
+): Promise<Record<"bare" | "telehook", ServerProfile>> {
   mkdirSync(PROFILE_DIR, { recursive: true });
-  const file = join(PROFILE_DIR, `${framework}-${variant}.cpuprofile`);
+  const variants = ["bare", "telehook"] as const;
+  const files = { bare: [] as string[], telehook: [] as string[] };
   await pinned(async (serverCpu) => {
-    const server = new BenchServer(framework, variant, serverCpu);
+    const servers = variants.map((variant) => new BenchServer(framework, variant, serverCpu));
     try {
-      await server.ready();
-      await measureRound(server, options.warmupRequests, options, "profile warm-up 1");
-      const secondWarmUp = Math.max(options.connections, Math.round(amount / 3));
-      await measureRound(server, secondWarmUp, options, "profile warm-up 2");
-      await server.profile("start");
-      await measureRound(server, amount, options, "profiled round");
-      await server.profile("stop", file);
+      await Promise.all(servers.map((server) => server.ready()));
+      for (const [i, server] of servers.entries()) {
+        const amount = amounts[variants[i] as Variant & keyof typeof amounts];
+        await measureRound(server, options.warmupRequests, options, "profile warm-up 1");
+        const secondWarmUp = Math.max(options.connections, Math.round(amount / 3));
+        await measureRound(server, secondWarmUp, options, "profile warm-up 2");
+      }
+      for (let round = 1; round <= rounds; round++) {
+        for (const [i, server] of servers.entries()) {
+          const variant = variants[i] as (typeof variants)[number];
+          const file = join(PROFILE_DIR, `${framework}-${variant}-${round}.cpuprofile`);
+          await server.profile("start");
+          await measureRound(server, amounts[variant], options, `profiled round ${round}`);
+          await server.profile("stop", file);
+          files[variant].push(file);
+        }
+      }
     } finally {
-      await server.close();
+      await Promise.all(servers.map((server) => server.close()));
     }
   });
-  return { file, requests: amount, summary: summarizeProfile(file, repoRoot) };
+  const profileOf = (variant: (typeof variants)[number]): ServerProfile => ({
+    file: files[variant].join(", "),
+    requests: amounts[variant] * rounds,
+    summary: mergeSummaries(files[variant].map((file) => summarizeProfile(file, repoRoot))),
+  });
+  return { bare: profileOf("bare"), telehook: profileOf("telehook") };
 }

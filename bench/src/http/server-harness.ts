@@ -79,7 +79,7 @@ async function startProfile(): Promise<void> {
   session = new Session();
   session.connect();
   await post("Profiler.enable");
-  await post("Profiler.setSamplingInterval", { interval: 250 });
+  await post("Profiler.setSamplingInterval", { interval: 500 });
   await post("Profiler.start");
 }
 
