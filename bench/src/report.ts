@@ -375,7 +375,12 @@ function renderEmulator(emulator: EmulatorOutcome): string[] {
 }
 
 function renderSecretTiming(timing: SecretTimingResult): string[] {
-  const verdict = (c: TimingComparison) => (c.dependent ? "**dependent**" : "no dependency found");
+  const verdict = (c: TimingComparison) => {
+    if (c.confirmT === undefined) return c.dependent ? "**dependent**" : "no dependency found";
+    return c.dependent
+      ? `**dependent** (confirmed: t = ${c.confirmT.toFixed(1)})`
+      : `not confirmed (second measurement: t = ${c.confirmT.toFixed(1)})`;
+  };
   return [
     "## Secret timing",
     "",
@@ -384,7 +389,8 @@ function renderSecretTiming(timing: SecretTimingResult): string[] {
       `${timing.batch} \`handler.handle\` calls, all variants back to back in a fresh random order every sample. ` +
       "Two variants are compared sample by sample (paired t over the differences, the 10 % largest dropped), " +
       "so load that slows both alike cancels out. A dependency is |t| > " +
-      `${timing.threshold} with a difference of at least ${percent(timing.minEffect)} of the time. The ` +
+      `${timing.threshold} with a difference of at least ${percent(timing.minEffect)} of the time, found ` +
+      "again, in the same direction, by a second independent measurement taken when the first finds one. The " +
       "control adds an early-exit string comparison to each request, to show that a leak of that size is " +
       "caught in this same run.",
     "",
@@ -412,6 +418,13 @@ function renderSecretTiming(timing: SecretTimingResult): string[] {
       }),
     ),
     "",
+    ...(timing.length.dependent
+      ? [
+          "The time does depend on the length of the wrong secret: that tells an attacker whether the length " +
+            "is right, nothing of the content.",
+          "",
+        ]
+      : []),
     timing.control.dependent
       ? "The control was detected, so the test had the power to see a leak of that size."
       : "**The control was not detected**: this run could not have seen a leak of that size; its verdict is weak.",
