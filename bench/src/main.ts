@@ -27,8 +27,8 @@ const USAGE = `Usage: node bench/dist/main.js [options]   (pnpm bench builds fir
   --quick                  a tiny run that only checks the bench works (the smoke test uses it)
   --sections LIST          comma-separated: ${SECTIONS.join(",")} (default: all)
   --frameworks LIST        comma-separated: ${FRAMEWORKS.join(",")} (default: all)
-  --rounds N               HTTP rounds per server (default 5)
-  --seconds S              HTTP round length in seconds (default 5)
+  --rounds N               HTTP rounds per server (default 7)
+  --seconds S              HTTP round length in seconds (default 4)
   --connections N          HTTP connections (default 50)
   --amount N               fixed HTTP requests per round instead of calibrating to --seconds
   --memory-updates N       updates through the handler in the memory section (default 1000000)
@@ -88,8 +88,8 @@ const list = <T extends string>(
 const sections = new Set(list<Section>(values.sections, SECTIONS, SECTIONS));
 const httpOptions: HttpOptions = {
   frameworks: list<Framework>(values.frameworks, FRAMEWORKS, quick ? ["express"] : FRAMEWORKS),
-  rounds: number(values.rounds, quick ? 1 : 5),
-  roundSeconds: number(values.seconds, quick ? 1 : 5),
+  rounds: number(values.rounds, quick ? 1 : 7),
+  roundSeconds: number(values.seconds, quick ? 1 : 4),
   connections: number(values.connections, quick ? 8 : 50),
   amount: values.amount !== undefined ? number(values.amount, 0) : quick ? 400 : undefined,
   warmupRequests: quick ? 200 : 3000,

@@ -40,6 +40,8 @@ export interface TargetOutcome {
   readonly target: string;
   readonly measured: string;
   readonly pass: boolean;
+  /** How far the measure wandered (per round, per slice): a verdict inside that range is not firm. */
+  readonly spread?: string;
   /** For a missed HTTP target: the framework whose telehook server to profile. */
   readonly framework?: Framework;
   readonly core?: true;
@@ -57,6 +59,7 @@ export function targetsOf(results: BenchResults): TargetOutcome[] {
     targets.push({
       target: `${framework}: telehook ≥ ${BARE_TARGET}× the bare route's req/s`,
       measured: times(result.telehookOverBare),
+      spread: `rounds ${range(result.pairedOverBare)}`,
       pass: result.telehookOverBare >= BARE_TARGET,
       framework,
     });
@@ -64,6 +67,7 @@ export function targetsOf(results: BenchResults): TargetOutcome[] {
     targets.push({
       target: `${framework}: telehook ≥ ${goal}× grammY's req/s`,
       measured: times(result.telehookOverGrammy),
+      spread: `rounds ${range(result.pairedOverGrammy)}`,
       pass: result.telehookOverGrammy >= goal,
       framework,
     });
@@ -72,6 +76,7 @@ export function targetsOf(results: BenchResults): TargetOutcome[] {
     targets.push({
       target: `core pipeline ≤ ${CORE_TARGET}× a bare JSON.parse`,
       measured: times(results.core.ratio),
+      spread: `slices ${results.core.ratioQuartiles.map((r) => r.toFixed(2)).join("–")} (25th–75th)`,
       pass: results.core.ratio <= CORE_TARGET,
       core: true,
     });
@@ -151,9 +156,13 @@ export function renderReport(results: BenchResults): string {
   out.push("## Targets", "");
   out.push(
     table(
-      ["Target", "Measured", ""],
-      targets.map((t) => [t.target, t.measured, t.pass ? "PASS" : "MISS"]),
+      ["Target", "Measured", "", "Spread"],
+      targets.map((t) => [t.target, t.measured, t.pass ? "PASS" : "MISS", t.spread ?? ""]),
     ),
+    "",
+    "Spread: the lowest and highest per-round ratio (HTTP), or the middle half of the per-slice ratios " +
+      "(core). A shared virtual machine's speed drifts from second to second; a verdict whose spread " +
+      "straddles the target is not firm.",
     "",
   );
   if (results.emulator && !results.emulator.available) {
@@ -596,4 +605,9 @@ function othersDuringHttp(http: HttpResults): string {
     `median ${percent(shares[Math.floor(shares.length / 2)] ?? 0)}, at most ${percent(shares.at(-1) ?? 0)} ` +
     `of a core; ${disturbed} of ${shares.length} rounds above 5 %`
   );
+}
+
+/** Lowest–highest of per-round ratios. */
+function range(values: readonly number[]): string {
+  return `${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}`;
 }
