@@ -6,10 +6,6 @@
 export type TelehookErrorCode =
   /** An option passed to a telehook function is missing or invalid. */
   | "invalid_options"
-  /** The request body stream was read by something else before telehook saw it. */
-  | "body_consumed"
-  /** `onUpdate` threw or rejected. The original error is the `cause`. */
-  | "handler_failed"
   /** `onUpdate` returned a webhook reply that Telegram would ignore or refuse; it was not sent. */
   | "invalid_webhook_reply"
   /** `onUpdate` returned a webhook reply after the request was already answered; it was not sent. */

@@ -22,11 +22,6 @@ export class OrderedQueues {
     current.then(forget, forget);
     return current;
   }
-
-  /** How many keys have work running or waiting. */
-  get busyKeys(): number {
-    return this.#tails.size;
-  }
 }
 
 /** Calls `work`, turning a synchronous throw into a rejected promise. */
