@@ -12,8 +12,13 @@ export type TelehookErrorCode =
   | "webhook_reply_too_late"
   /** `onUpdate` returned a Bot API call while `webhookReply` is off; it was not sent. */
   | "webhook_reply_disabled"
-  /** The dedupe store failed; the update was handled without deduplication. */
-  | "dedupe_store_failed"
+  /**
+   * The dedupe store threw, rejected, answered something other than a claim result, or did not answer
+   * within `storeTimeoutMs`. A failed claim is answered 503 with `Retry-After`, so Telegram keeps the update.
+   */
+  | "store_failed"
+  /** `onUpdate` ran past `maxRunMs`; later updates of its chat no longer wait for it. */
+  | "handler_timeout"
   /** A `setWebhook`/`ensureWebhook` setting breaks Telegram's rules; found locally, before any call. */
   | "invalid_webhook_config"
   /** The Bot API answered `ok: false`. Thrown as a `TelegramApiError`, which carries the details. */

@@ -27,6 +27,12 @@ export interface WebhookRequest {
   readonly body?: BodyInput;
   /** The address of the TCP peer, used only by the optional `sourceIp` allowlist. */
   readonly remoteAddress?: string | undefined;
+  /**
+   * This request's own way to keep the runtime alive after the answer (Workers' `ctx.waitUntil`, Vercel's
+   * `waitUntil`), for a handler built once and serving many requests. Used instead of the `waitUntil`
+   * option when given.
+   */
+  readonly waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
 }
 
 /** What `close()` found when it returned. */
@@ -118,7 +124,7 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     const read = readBody(request.body, resolved.readLimits, declaredLength);
     const parsed = parseUpdate(read instanceof Promise ? await read : read);
     if (typeof parsed === "string") return reject(parsed);
-    return closing ? delivery.deliverWhileClosing(parsed) : delivery.deliver(parsed);
+    return closing ? delivery.deliverWhileClosing(parsed) : delivery.deliver(parsed, request.waitUntil);
   }
 
   async function handleSafely(request: WebhookRequest): Promise<WebhookResult> {

@@ -74,7 +74,11 @@ export type { ErrorPolicy } from "./delivery/error-policy.js";
 export { queueKeyOf } from "./delivery/queue-key.js";
 export type { WebhookReply, WebhookReplyMethod } from "./delivery/webhook-reply.js";
 export { TelehookError, type TelehookErrorCode } from "./errors.js";
-export { createFetchHandler, type FetchWebhookHandler } from "./fetch-handler.js";
+export {
+  createFetchHandler,
+  type FetchRequestContext,
+  type FetchWebhookHandler,
+} from "./fetch-handler.js";
 export {
   type CloseResult,
   createWebhookHandler,

@@ -1,5 +1,5 @@
 import type { WebhookRegistrationConfig } from "./bot-api/webhook-registration.js";
-import { DeadlineQueue } from "./deadline-queue.js";
+import type { QueueLimits } from "./delivery/chat-queues.js";
 import { createMemoryDedupeStore, type DedupeStore } from "./delivery/dedupe-store.js";
 import type { ErrorPolicy } from "./delivery/error-policy.js";
 import type { WebhookReply } from "./delivery/webhook-reply.js";
@@ -68,10 +68,39 @@ export interface WebhookOptions {
   /**
    * How long to wait for `onUpdate` before answering 200 anyway and letting it finish in the background.
    * Telegram gives up on a request after 60 s and then sends the update again at once, so this stays well
-   * below that. Waiting behind an earlier update of the same chat counts too.
+   * below that. Waiting behind an earlier update of the same chat counts too: an update that has not started
+   * when its deadline comes is answered 503 with `Retry-After` instead (nothing is acknowledged before it
+   * started), so Telegram keeps it and sends it again.
    * @default 25000
    */
   deadlineMs?: number;
+  /**
+   * How long one run of `onUpdate` may take before it counts as stuck (a fetch with no timeout, a promise
+   * that never settles). A stuck run is reported to `onError` with a `TelehookError` of code
+   * `"handler_timeout"`, and its chat's later updates stop waiting for it; it is no longer counted by
+   * `close()`. Must be more than `deadlineMs`.
+   * @default 300000 (5 minutes)
+   */
+  maxRunMs?: number;
+  /**
+   * How many updates may wait behind an earlier update of the same chat (or user, or poll). Telegram sends
+   * a chat's next update only after a 2xx, so more than one waits only with copies from several senders.
+   * Past it, an update is answered 503 with `Retry-After` before anything runs.
+   * @default 10
+   */
+  maxQueuedPerChat?: number;
+  /**
+   * How many updates may wait behind their chats' earlier updates, all chats together. Past it, an update
+   * that would have to wait is answered 503 with `Retry-After`.
+   * @default 1000
+   */
+  maxQueued?: number;
+  /**
+   * How long one call to the dedupe store may take. A store that fails or does not answer in time makes
+   * the update's claim fail: it is answered 503 with `Retry-After`, and `onError` is told.
+   * @default 5000
+   */
+  storeTimeoutMs?: number;
   /**
    * Called with the handler's promise when the answer goes out before the handler is done, so a
    * serverless platform keeps running it: pass `ctx.waitUntil` on Workers or Vercel.
@@ -138,6 +167,9 @@ export interface ResolvedOptions {
   readonly onReject: (rejection: Rejection) => void;
   readonly onError: (error: unknown, update: Update) => void;
   readonly deadlineMs: number;
+  readonly maxRunMs: number;
+  readonly queueLimits: QueueLimits;
+  readonly storeTimeoutMs: number;
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
   readonly onDeadline: (update: Update, context: UpdateContext) => void;
   readonly dedupeStore: DedupeStore | null;
@@ -171,16 +203,23 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
       'errorPolicy must be "bounded-retry", "retry", "acknowledge" or a function.',
     );
   }
+  const deadlineMs = wholeNumber(options.deadlineMs ?? 25_000, "deadlineMs", 1);
   return {
     secretTokens: resolveSecretTokens(options),
     onUpdate: options.onUpdate,
     readLimits: {
       maxBytes: maxBodyBytes,
-      timeouts: new DeadlineQueue(wholeNumber(options.bodyTimeoutMs ?? 10_000, "bodyTimeoutMs", 1)),
+      timeoutMs: wholeNumber(options.bodyTimeoutMs ?? 10_000, "bodyTimeoutMs", 1),
     },
     onReject: guard(options.onReject, () => {}),
     onError: guard(options.onError, defaultOnError),
-    deadlineMs: wholeNumber(options.deadlineMs ?? 25_000, "deadlineMs", 1),
+    deadlineMs,
+    maxRunMs: wholeNumber(options.maxRunMs ?? Math.max(300_000, deadlineMs + 1), "maxRunMs", deadlineMs + 1),
+    queueLimits: {
+      perKey: wholeNumber(options.maxQueuedPerChat ?? 10, "maxQueuedPerChat", 0),
+      total: wholeNumber(options.maxQueued ?? 1000, "maxQueued", 0),
+    },
+    storeTimeoutMs: wholeNumber(options.storeTimeoutMs ?? 5000, "storeTimeoutMs", 1),
     waitUntil: options.waitUntil ? guard(options.waitUntil, () => {}) : undefined,
     onDeadline: guard(options.onDeadline, () => {}),
     dedupeStore: resolveDedupeStore(options.dedupe),

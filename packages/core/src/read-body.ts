@@ -1,5 +1,5 @@
-import type { DeadlineQueue } from "./deadline-queue.js";
 import type { RejectionReason } from "./rejection.js";
+import { startTimer } from "./timer.js";
 
 /**
  * A request body in any form a framework may hold it:
@@ -31,8 +31,8 @@ const encoder = new TextEncoder();
 export interface ReadLimits {
   /** Bytes. */
   readonly maxBytes: number;
-  /** Deadlines of `bodyTimeoutMs`, for a streamed body to arrive in full. */
-  readonly timeouts: DeadlineQueue;
+  /** Milliseconds a streamed body may take to arrive in full (`bodyTimeoutMs`). */
+  readonly timeoutMs: number;
 }
 
 /**
@@ -114,7 +114,7 @@ function readStream(source: StreamSource, limits: ReadLimits): Promise<BodyConte
       stop();
       resolve(content);
     };
-    const timer = limits.timeouts.schedule(() => settle(rejected("body_timeout")));
+    const timer = startTimer(limits.timeoutMs, () => settle(rejected("body_timeout")));
     stop = source({
       chunk(chunk) {
         if (settled) return false;

@@ -23,6 +23,12 @@ const REJECTIONS = {
   invalid_json: [400, "The body is not valid JSON."],
   invalid_update: [400, "The body is not a Telegram update."],
   forbidden_key: [400, "The body contains a __proto__ key, which no Telegram update has."],
+  not_started: [
+    503,
+    "The update could not start before the deadline (an earlier update of its chat is still running, or the store was slow); Telegram will deliver it again.",
+  ],
+  queue_full: [503, "Too many updates are waiting for their chat; Telegram will deliver this one again."],
+  store_unavailable: [503, "The dedupe store did not answer; Telegram will deliver this update again."],
   duplicate_in_progress: [409, "Another copy of this update is being handled; deliver it again later."],
   handler_failed: [500, "The update handler failed."],
 } as const satisfies Record<string, readonly [number, string]>;

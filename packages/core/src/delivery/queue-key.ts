@@ -47,8 +47,9 @@ const KEY_SOURCES: Readonly<Record<string, readonly [tag: string, pick: (payload
  * is not known, or lacks the id, has no key and is never held back.
  */
 export function queueKeyOf(update: Update, updateType: string): string | undefined {
-  const source = KEY_SOURCES[updateType];
-  if (!source) return undefined;
+  // An own-property lookup: a type key such as "constructor" is an unknown type, not Object.prototype's.
+  if (!Object.hasOwn(KEY_SOURCES, updateType)) return undefined;
+  const source = KEY_SOURCES[updateType] as (typeof KEY_SOURCES)[string];
   const payload = (update as unknown as Record<string, unknown>)[updateType];
   if (typeof payload !== "object" || payload === null) return undefined;
   const id = source[1](payload as Keyed & HasId);

@@ -371,20 +371,28 @@ export function describeWebhookConformance(name: string, harness: ConformanceHar
       });
     });
 
-    test("two updates of one chat never overlap, even after an early acknowledgement", async () => {
+    test("two updates of one chat never overlap, and one that cannot start by its deadline is refused, not acknowledged", async () => {
       const log: string[] = [];
       const release = gate();
+      const firstDone = gate();
       const onUpdate = async (update: Update) => {
         log.push(`start ${update.update_id}`);
         if (update.update_id === 9300) await release.opened;
         log.push(`end ${update.update_id}`);
+        if (update.update_id === 9300) firstDone.open();
       };
       await withWebhook({ onUpdate, deadlineMs: 20 }, async (webhook) => {
         // The first is acknowledged at the deadline while it still runs, so Telegram sends the next one.
         expect((await webhook.send(post(JSON.stringify(sampleUpdate(9300, 5))))).status).toBe(200);
-        expect((await webhook.send(post(JSON.stringify(sampleUpdate(9301, 5))))).status).toBe(200);
+        // The next one waits for it; at its own deadline it has not started, so Telegram must keep it.
+        const refused = await webhook.send(post(JSON.stringify(sampleUpdate(9301, 5))));
+        expectRejected(refused, 503, "not_started");
+        expect(refused.headers["retry-after"]).toBe("5");
         expect(log).toEqual(["start 9300"]);
         release.open();
+        await firstDone.opened;
+        // Telegram's redelivery now runs, after the first.
+        expect((await webhook.send(post(JSON.stringify(sampleUpdate(9301, 5))))).status).toBe(200);
         await webhook.webhook.close({ timeoutMs: 5000 });
         expect(log).toEqual(["start 9300", "end 9300", "start 9301", "end 9301"]);
       });

@@ -1,0 +1,113 @@
+/** A place in one key's line, taken with {@link ChatQueues.enter}. */
+export interface QueuePlace {
+  /**
+   * Gives the place up. The holder lets the next place in line start; a place still waiting just leaves
+   * the line, so its work never runs. Leaving twice does nothing.
+   */
+  leave(): void;
+}
+
+/** How many places may wait behind a busy key, and behind all keys together. */
+export interface QueueLimits {
+  readonly perKey: number;
+  readonly total: number;
+}
+
+interface Line {
+  holder: Place;
+  readonly waiting: Place[];
+}
+
+class Place implements QueuePlace {
+  readonly key: string;
+  readonly onTurn: () => void;
+  readonly #queues: ChatQueues;
+  left = false;
+
+  constructor(queues: ChatQueues, key: string, onTurn: () => void) {
+    this.#queues = queues;
+    this.key = key;
+    this.onTurn = onTurn;
+  }
+
+  leave(): void {
+    if (this.left) return;
+    this.left = true;
+    this.#queues.release(this);
+  }
+}
+
+const NO_PLACE: QueuePlace = Object.freeze({ leave() {} });
+
+/**
+ * One line per queue key (a chat, a user, a poll): the places of a key take turns in arrival order, and
+ * different keys run side by side. A place that gives up before its turn leaves the line, and its work
+ * never runs. The number of places waiting is bounded per key and in total, and a key with nobody left in
+ * line is forgotten, so memory follows the number of busy keys.
+ */
+export class ChatQueues {
+  readonly #lines = new Map<string, Line>();
+  readonly #limits: QueueLimits;
+  #waiting = 0;
+
+  constructor(limits: QueueLimits) {
+    this.#limits = limits;
+  }
+
+  /** How many places wait behind their key's holder, across all keys. */
+  get waiting(): number {
+    return this.#waiting;
+  }
+
+  /** False when a new place for `key` would have to wait and the line, or all lines together, are full. */
+  hasRoom(key: string | undefined): boolean {
+    if (key === undefined) return true;
+    const line = this.#lines.get(key);
+    if (!line) return true;
+    return line.waiting.length < this.#limits.perKey && this.#waiting < this.#limits.total;
+  }
+
+  /**
+   * Takes a place at the end of `key`'s line; `onTurn` is called once every earlier place has been left,
+   * at once (synchronously) when the line is empty. Without a key, `onTurn` is called at once. Check
+   * {@link hasRoom} first: this never refuses.
+   */
+  enter(key: string | undefined, onTurn: () => void): QueuePlace {
+    if (key === undefined) {
+      onTurn();
+      return NO_PLACE;
+    }
+    const place = new Place(this, key, onTurn);
+    const line = this.#lines.get(key);
+    if (line) {
+      line.waiting.push(place);
+      this.#waiting++;
+    } else {
+      this.#lines.set(key, { holder: place, waiting: [] });
+      onTurn();
+    }
+    return place;
+  }
+
+  /** Called by a place that is left: hand the turn on, or take the place out of its line. */
+  release(place: Place): void {
+    const line = this.#lines.get(place.key);
+    if (!line) return;
+    if (line.holder !== place) {
+      const index = line.waiting.indexOf(place);
+      if (index >= 0) {
+        line.waiting.splice(index, 1);
+        this.#waiting--;
+      }
+      return;
+    }
+    const next = line.waiting.shift();
+    if (!next) {
+      this.#lines.delete(place.key);
+      return;
+    }
+    this.#waiting--;
+    line.holder = next;
+    next.onTurn();
+  }
+}

@@ -1,0 +1,53 @@
+import { startTimer } from "../timer.js";
+
+/** Why a store call did not give an answer: it threw, rejected, or did not settle in time. */
+export class StoreFailure {
+  readonly cause: unknown;
+  readonly timedOut: boolean;
+
+  constructor(cause: unknown, timedOut = false) {
+    this.cause = cause;
+    this.timedOut = timedOut;
+  }
+}
+
+/**
+ * Calls one method of a user's store and never throws. A plain value comes back as it is, synchronously,
+ * which keeps the in-memory store free of awaits. Anything with a `then` (a native promise or another
+ * library's thenable) is adopted and given `timeoutMs`: a client that queues commands while offline must
+ * not hold an update past Telegram's patience.
+ */
+export function callStore<T>(
+  call: () => T | PromiseLike<T>,
+  timeoutMs: number,
+): T | StoreFailure | Promise<T | StoreFailure> {
+  let value: T | PromiseLike<T>;
+  try {
+    value = call();
+    if (!isThenable(value)) return value;
+  } catch (cause) {
+    return new StoreFailure(cause);
+  }
+  return new Promise((resolve) => {
+    const timer = startTimer(timeoutMs, () => resolve(new StoreFailure(undefined, true)));
+    Promise.resolve(value).then(
+      (settled) => {
+        timer.cancel();
+        resolve(settled);
+      },
+      (cause: unknown) => {
+        timer.cancel();
+        resolve(new StoreFailure(cause));
+      },
+    );
+  });
+}
+
+/** Reads `then` once; a getter that throws makes the call a failure, caught by the caller. */
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
