@@ -87,6 +87,8 @@ export interface LoadRunReport {
     readonly failed: number;
     readonly dropped: number;
     readonly status500: number;
+    /** 503 with Retry-After: an update whose deadline came while it still waited for its chat. */
+    readonly status503: number;
     /** Attempts Telegram gave up on after its (compressed) 60 s, after the warm-up. */
     readonly readTimeouts: number;
     /**
@@ -320,6 +322,7 @@ function checkEmulator(
   let failed = 0;
   let dropped = 0;
   let status500 = 0;
+  let status503 = 0;
   let readTimeouts = 0;
   let warmupReadTimeouts = 0;
   let connectionErrors = 0;
@@ -335,9 +338,10 @@ function checkEmulator(
     } else {
       failed++;
       if (record.status === 500 && record.retryAfter === retryAfterSeconds) status500++;
+      else if (record.status === 503 && record.retryAfter === retryAfterSeconds) status503++;
       else if (record.status !== undefined) {
         violations.push(
-          `emulator: update ${record.updateId} got ${record.status} (Retry-After ${record.retryAfter}); only 500 with Retry-After ${retryAfterSeconds} is expected`,
+          `emulator: update ${record.updateId} got ${record.status} (Retry-After ${record.retryAfter}); only 500 or 503 with Retry-After ${retryAfterSeconds} is expected`,
         );
       } else if (/timeout expired/.test(record.error ?? "")) {
         if (record.startedAt >= mainPhaseAt) readTimeouts++;
@@ -369,6 +373,7 @@ function checkEmulator(
       failed,
       dropped,
       status500,
+      status503,
       readTimeouts,
       warmupReadTimeouts,
       connectionErrors,
@@ -410,7 +415,7 @@ export function describeLoadRun(report: LoadRunReport): string {
     `${report.adapter}: seed ${report.seed}, ${report.updates} updates over ${report.chatsUsed} chats; ${report.updates - report.warmup} after the warm-up in ${(report.durationMs / 1000).toFixed(1)} s (${Math.round(((report.updates - report.warmup) * 1000) / report.durationMs)}/s)`,
     `  plans: ${plans}; network faults on first attempts: ${faults}`,
     `  handled ${account.handled}, dead letters ${account.deadLetters}, duplicates ${account.duplicates}, runs ${account.runs} (${account.failedRuns} failed), deadline acks ${account.deadlineAcks}; ${report.runsPastTelegramDeadline} runs outlasted Telegram's deadline (${report.telegramDeadlineMs} ms; telehook's ${report.deadlineMs} ms)`,
-    `  emulator: ${emulator.attempts} attempts, ${emulator.delivered} delivered, ${emulator.status500} × 500+Retry-After, ${emulator.connectionErrors} connection errors, ${emulator.readTimeouts} read timeouts (${emulator.warmupReadTimeouts} in the warm-up), ${emulator.dropped} dropped, ${emulator.pendingAfterIdle} pending; ${emulator.redeliveriesAbsorbed} redeliveries of handled updates answered by dedupe`,
+    `  emulator: ${emulator.attempts} attempts, ${emulator.delivered} delivered, ${emulator.status500} × 500+Retry-After, ${emulator.status503} × 503+Retry-After (not started by the deadline), ${emulator.connectionErrors} connection errors, ${emulator.readTimeouts} read timeouts (${emulator.warmupReadTimeouts} in the warm-up), ${emulator.dropped} dropped, ${emulator.pendingAfterIdle} pending; ${emulator.redeliveriesAbsorbed} redeliveries of handled updates answered by dedupe`,
     `  rejections: ${JSON.stringify(account.rejections)}`,
     `  server process: CPU ${(timed.reduce((sum, point) => sum + point.cpuMs, 0) / 1000).toFixed(1)} s in the timed phase, event-loop delay max ${Math.max(...timed.map((point) => point.loopDelayMaxMs)).toFixed(0)} ms`,
     `  heap (server process, after GC): baseline ${mb(heap.baseline.heapUsed)} after ${heap.baseline.afterUpdates}, final ${mb(heap.final.heapUsed)} after ${heap.final.afterUpdates} (${heap.final.heapUsed >= heap.baseline.heapUsed ? "+" : ""}${mb(heap.final.heapUsed - heap.baseline.heapUsed)})`,
