@@ -1,9 +1,4 @@
-import {
-  createMemoryDedupeStore,
-  createWebhookHandler,
-  type Update,
-  type WebhookRequest,
-} from "@telehook/core";
+import { createMemoryStore, createWebhookHandler, type Update, type WebhookRequest } from "@telehook/core";
 import { expect, test } from "vitest";
 
 /** A graceful restart must not hand an update this process already handled to the next process. */
@@ -52,10 +47,10 @@ test("close(): a redelivered copy of an update already handled is acknowledged, 
 test("close(): an update not handled yet gets 503 with Retry-After, and is handled by the next process once", async () => {
   const handled: number[] = [];
   // A store shared by both processes, as Redis would be: the lookup while closing must not keep a claim.
-  const shared = createMemoryDedupeStore();
+  const shared = createMemoryStore();
   const options = {
     secretToken: SECRET,
-    dedupe: { store: shared },
+    store: shared,
     onUpdate: (update: Update) => void handled.push(update.update_id),
   };
   const old = createWebhookHandler(options);

@@ -66,10 +66,12 @@ export {
 } from "./bot-api/webhook-registration.js";
 export {
   type ClaimResult,
-  createMemoryDedupeStore,
-  type DedupeStore,
-  type MemoryDedupeStoreOptions,
-} from "./delivery/dedupe-store.js";
+  createMemoryStore,
+  type DeliveryClaim,
+  type DeliveryStore,
+  type LeaseRequest,
+  type MemoryStoreOptions,
+} from "./delivery/delivery-store.js";
 export type { ErrorPolicy } from "./delivery/error-policy.js";
 export { queueKeyOf } from "./delivery/queue-key.js";
 export type { WebhookReply, WebhookReplyMethod } from "./delivery/webhook-reply.js";

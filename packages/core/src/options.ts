@@ -1,6 +1,6 @@
 import type { WebhookRegistrationConfig } from "./bot-api/webhook-registration.js";
 import type { QueueLimits } from "./delivery/chat-queues.js";
-import { createMemoryDedupeStore, type DedupeStore } from "./delivery/dedupe-store.js";
+import { createMemoryStore, type DeliveryStore } from "./delivery/delivery-store.js";
 import type { ErrorPolicy } from "./delivery/error-policy.js";
 import type { WebhookReply } from "./delivery/webhook-reply.js";
 import { TelehookError } from "./errors.js";
@@ -96,11 +96,33 @@ export interface WebhookOptions {
    */
   maxQueued?: number;
   /**
-   * How long one call to the dedupe store may take. A store that fails or does not answer in time makes
-   * the update's claim fail: it is answered 503 with `Retry-After`, and `onError` is told.
+   * How long one call to the store may take. A store that fails or does not answer in time makes the
+   * update's claim fail: it is answered 503 with `Retry-After` (fail closed), and `onError` is told.
    * @default 5000
    */
   storeTimeoutMs?: number;
+  /**
+   * Where running and handled updates are recorded, for deduplication and per-chat order. The default
+   * remembers them in this process's memory. Pass a shared store (`createRedisStore` from `@telehook/redis`)
+   * to run several instances or serverless functions: a copy of an update is then handled once across all
+   * of them, and a chat's updates run one at a time across all of them.
+   * @default createMemoryStore()
+   * @see https://github.com/telehook/telehook#several-instances
+   */
+  store?: DeliveryStore;
+  /**
+   * How long a claim on an update and its chat lasts in the store unless renewed. A run that outlives the
+   * deadline renews it every third of this; an instance that dies stops renewing, and its updates can run
+   * elsewhere once it expires. Must be more than `deadlineMs`.
+   * @default 30000
+   */
+  leaseMs?: number;
+  /**
+   * How long the store remembers a handled update, so that a copy sent again is acknowledged without running.
+   * Telegram keeps an undelivered update for at most 24 hours.
+   * @default 86400000 (24 hours)
+   */
+  retentionMs?: number;
   /**
    * Called with the handler's promise when the answer goes out before the handler is done, so a
    * serverless platform keeps running it: pass `ctx.waitUntil` on Workers or Vercel.
@@ -109,12 +131,11 @@ export interface WebhookOptions {
   /** Told when `deadlineMs` passed and the update was acknowledged while `onUpdate` still runs. */
   onDeadline?: (update: Update, context: UpdateContext) => void;
   /**
-   * Handle each `update_id` once, even when Telegram delivers it again after a slow or lost answer.
-   * `true` remembers the last 10,000 handled ids in memory; pass `{ store }` to share them between
-   * instances, or `false` to turn it off.
+   * Handle each `update_id` once, even when Telegram delivers it again after a slow or lost answer, through
+   * `store`. `false` turns the store off: every copy runs, and order is kept within this process only.
    * @default true
    */
-  dedupe?: boolean | { store?: DedupeStore; windowSize?: number };
+  dedupe?: boolean;
   /**
    * What a failure of `onUpdate` leads to. See {@link ErrorPolicy}.
    * @default "bounded-retry"
@@ -172,7 +193,9 @@ export interface ResolvedOptions {
   readonly storeTimeoutMs: number;
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
   readonly onDeadline: (update: Update, context: UpdateContext) => void;
-  readonly dedupeStore: DedupeStore | null;
+  readonly store: DeliveryStore | null;
+  readonly leaseMs: number;
+  readonly retentionMs: number;
   readonly errorPolicy: ErrorPolicy;
   readonly maxAttempts: number;
   readonly retryAfterSeconds: number;
@@ -222,7 +245,9 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
     storeTimeoutMs: wholeNumber(options.storeTimeoutMs ?? 5000, "storeTimeoutMs", 1),
     waitUntil: options.waitUntil ? guard(options.waitUntil, () => {}) : undefined,
     onDeadline: guard(options.onDeadline, () => {}),
-    dedupeStore: resolveDedupeStore(options.dedupe),
+    store: options.dedupe === false ? null : resolveStore(options.store),
+    leaseMs: wholeNumber(options.leaseMs ?? Math.max(30_000, deadlineMs + 1), "leaseMs", deadlineMs + 1),
+    retentionMs: wholeNumber(options.retentionMs ?? 86_400_000, "retentionMs", 1),
     errorPolicy,
     maxAttempts: wholeNumber(options.maxAttempts ?? 3, "maxAttempts", 1),
     retryAfterSeconds: wholeNumber(options.retryAfterSeconds ?? 5, "retryAfterSeconds", 0),
@@ -239,10 +264,20 @@ function wholeNumber(value: number, name: string, minimum: number): number {
   return value;
 }
 
-function resolveDedupeStore(dedupe: WebhookOptions["dedupe"]): DedupeStore | null {
-  if (dedupe === false) return null;
-  if (dedupe === undefined || dedupe === true) return createMemoryDedupeStore();
-  return dedupe.store ?? createMemoryDedupeStore(dedupe);
+function resolveStore(store: DeliveryStore | undefined): DeliveryStore {
+  if (store === undefined) return createMemoryStore();
+  const methods = ["claim", "renew", "confirm", "release"] as const;
+  if (
+    typeof store !== "object" ||
+    store === null ||
+    methods.some((name) => typeof store[name] !== "function")
+  ) {
+    throw new TelehookError(
+      "invalid_options",
+      "store must be a DeliveryStore with claim, renew, confirm and release methods, such as createMemoryStore() or createRedisStore() from @telehook/redis.",
+    );
+  }
+  return store;
 }
 
 function resolveSecretTokens(options: WebhookOptions): readonly string[] | null {

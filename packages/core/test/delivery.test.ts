@@ -1,9 +1,4 @@
-import {
-  createMemoryDedupeStore,
-  createWebhookHandler,
-  type Update,
-  type WebhookOptions,
-} from "@telehook/core";
+import { createMemoryStore, createWebhookHandler, type Update, type WebhookOptions } from "@telehook/core";
 import { describe, expect, test } from "vitest";
 import { SECRET, telegramRequest } from "./helpers.js";
 
@@ -156,10 +151,10 @@ describe("deduplication", () => {
   });
 
   test("an update another instance is handling gets 409 with Retry-After", async () => {
-    const shared = createMemoryDedupeStore();
-    shared.claim(23);
+    const shared = createMemoryStore();
+    shared.claim({ updateId: 23, queueKey: undefined, owner: "another instance", leaseMs: 60_000 });
     let runs = 0;
-    const handler = build({ dedupe: { store: shared }, onUpdate: () => void runs++ });
+    const handler = build({ store: shared, onUpdate: () => void runs++ });
     const result = await send(handler, message(23));
     expect([result.status, result.headers["retry-after"]]).toEqual([409, "5"]);
     expect(runs).toBe(0);
@@ -167,7 +162,7 @@ describe("deduplication", () => {
 
   test("the memory store forgets the oldest ids beyond its window", async () => {
     let runs = 0;
-    const handler = build({ dedupe: { windowSize: 2 }, onUpdate: () => void runs++ });
+    const handler = build({ store: createMemoryStore({ windowSize: 2 }), onUpdate: () => void runs++ });
     for (const id of [30, 31, 32, 30]) await send(handler, message(id));
     expect(runs).toBe(4);
   });
@@ -182,10 +177,15 @@ describe("deduplication", () => {
 
   test("a failing store answers 503 with Retry-After, runs nothing, and onError is told", async () => {
     const errors: unknown[] = [];
-    const broken = { claim: () => Promise.reject(new Error("redis down")), confirm() {}, release() {} };
+    const broken = {
+      claim: () => Promise.reject(new Error("redis down")),
+      renew: () => true,
+      confirm() {},
+      release() {},
+    };
     let runs = 0;
     const handler = build({
-      dedupe: { store: broken },
+      store: broken,
       onUpdate: () => void runs++,
       onError: (e) => void errors.push(e),
     });

@@ -2,9 +2,9 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import {
   type ClaimResult,
-  createMemoryDedupeStore,
+  createMemoryStore,
   createWebhookHandler,
-  type DedupeStore,
+  type DeliveryStore,
   type Update,
   type WebhookOptions,
   type WebhookResult,
@@ -126,17 +126,21 @@ describe("a handler that never settles (defect 1)", () => {
 });
 
 describe("a store that hangs, lies or lags (defect 2)", () => {
-  const storeWith = (claim: DedupeStore["claim"], release?: DedupeStore["release"]): DedupeStore => {
-    const memory = createMemoryDedupeStore();
-    return { claim, confirm: memory.confirm, release: release ?? memory.release };
-  };
+  /** The memory store with some of its methods replaced. */
+  const storeWith = (replaced: Partial<DeliveryStore>, memory = createMemoryStore()): DeliveryStore => ({
+    claim: (claim) => memory.claim(claim),
+    renew: (claim) => memory.renew(claim),
+    confirm: (claim) => memory.confirm(claim),
+    release: (claim) => memory.release(claim),
+    ...replaced,
+  });
 
   test("a claim that never settles is answered 503 within storeTimeoutMs, and nothing runs", async () => {
     let runs = 0;
     const { handler, errors } = build({
       deadlineMs: 1000,
       storeTimeoutMs: 30,
-      dedupe: { store: storeWith(() => never()) },
+      store: storeWith({ claim: () => never() }),
       onUpdate: () => void runs++,
     });
     const result = await send(handler, message(1));
@@ -157,13 +161,13 @@ describe("a store that hangs, lies or lags (defect 2)", () => {
       then: (resolve: (v: ClaimResult) => void) => resolve(value),
     });
     const honoured = build({
-      dedupe: { store: storeWith(() => thenable("claimed") as unknown as Promise<ClaimResult>) },
+      store: storeWith({ claim: () => thenable("claimed") as unknown as Promise<ClaimResult> }),
       onUpdate: () => void runs++,
     });
     expect((await send(honoured.handler, message(1))).status).toBe(200);
     expect(runs).toBe(1);
     const broken = build({
-      dedupe: { store: storeWith(() => undefined as unknown as ClaimResult) },
+      store: storeWith({ claim: () => undefined as unknown as ClaimResult }),
       onUpdate: () => void runs++,
     });
     const result = await send(broken.handler, message(2));
@@ -173,14 +177,17 @@ describe("a store that hangs, lies or lags (defect 2)", () => {
 
   test("a slow claim does not let the chat's next update run first", async () => {
     const order: number[] = [];
-    const memory = createMemoryDedupeStore();
+    const memory = createMemoryStore();
     const { handler } = build({
-      dedupe: {
-        store: storeWith(async (id) => {
-          if (id === 1) await sleep(40);
-          return memory.claim(id);
-        }),
-      },
+      store: storeWith(
+        {
+          claim: async (claim) => {
+            if (claim.updateId === 1) await sleep(40);
+            return memory.claim(claim);
+          },
+        },
+        memory,
+      ),
       onUpdate: (update) => void order.push(update.update_id),
     });
     await Promise.all([send(handler, message(1)), send(handler, message(2))]);
@@ -190,7 +197,7 @@ describe("a store that hangs, lies or lags (defect 2)", () => {
   test("a failure whose release outlasts the deadline is still answered 500 with Retry-After", async () => {
     const { handler, deadLetters } = build({
       deadlineMs: 30,
-      dedupe: { store: storeWith(createMemoryDedupeStore().claim, () => sleep(80)) },
+      store: storeWith({ release: () => sleep(80) }),
       onUpdate: () => {
         throw new Error("fails");
       },

@@ -1,5 +1,7 @@
 /** A place in one key's line, taken with {@link ChatQueues.enter}. */
 export interface QueuePlace {
+  /** True once every earlier place has been left: the work may start. */
+  readonly hasTurn: boolean;
   /**
    * Gives the place up. The holder lets the next place in line start; a place still waiting just leaves
    * the line, so its work never runs. Leaving twice does nothing.
@@ -22,6 +24,7 @@ class Place implements QueuePlace {
   readonly key: string;
   readonly onTurn: () => void;
   readonly #queues: ChatQueues;
+  hasTurn = false;
   left = false;
 
   constructor(queues: ChatQueues, key: string, onTurn: () => void) {
@@ -37,7 +40,7 @@ class Place implements QueuePlace {
   }
 }
 
-const NO_PLACE: QueuePlace = Object.freeze({ leave() {} });
+const NO_PLACE: QueuePlace = Object.freeze({ hasTurn: true, leave() {} });
 
 /**
  * One line per queue key (a chat, a user, a poll): the places of a key take turns in arrival order, and
@@ -68,15 +71,13 @@ export class ChatQueues {
   }
 
   /**
-   * Takes a place at the end of `key`'s line; `onTurn` is called once every earlier place has been left,
-   * at once (synchronously) when the line is empty. Without a key, `onTurn` is called at once. Check
+   * Takes a place at the end of `key`'s line. When the line was empty (or there is no key) the place has
+   * its turn at once: `hasTurn` is true and `onTurn` is not called, so the caller holds the place before its
+   * work starts. Otherwise `onTurn` is called once every earlier place has been left. Check
    * {@link hasRoom} first: this never refuses.
    */
   enter(key: string | undefined, onTurn: () => void): QueuePlace {
-    if (key === undefined) {
-      onTurn();
-      return NO_PLACE;
-    }
+    if (key === undefined) return NO_PLACE;
     const place = new Place(this, key, onTurn);
     const line = this.#lines.get(key);
     if (line) {
@@ -84,7 +85,7 @@ export class ChatQueues {
       this.#waiting++;
     } else {
       this.#lines.set(key, { holder: place, waiting: [] });
-      onTurn();
+      place.hasTurn = true;
     }
     return place;
   }
@@ -108,6 +109,7 @@ export class ChatQueues {
     }
     this.#waiting--;
     line.holder = next;
+    next.hasTurn = true;
     next.onTurn();
   }
 }

@@ -7,7 +7,7 @@ import { startTimer, type Timer } from "../timer.js";
 import type { Update } from "../update.js";
 import type { Activity } from "./activity.js";
 import { ChatQueues, type QueuePlace } from "./chat-queues.js";
-import type { ClaimResult } from "./dedupe-store.js";
+import type { ClaimResult, DeliveryClaim, DeliveryStore } from "./delivery-store.js";
 import { FailureLedger } from "./error-policy.js";
 import { queueKeyOf } from "./queue-key.js";
 import { RecentReplies } from "./recent-replies.js";
@@ -19,15 +19,17 @@ type WaitUntil = (promise: Promise<unknown>) => void;
 
 /**
  * Where one run of an update stands:
- * - `waiting`: for its chat's earlier update, for the store's claim, or both. The deadline answers 503 here:
- *   nothing is acknowledged before it started.
+ * - `waiting`: for its chat's earlier update (here, or on another instance) or for the store. The deadline
+ *   answers 503 here: nothing is acknowledged before it started.
  * - `running`: `onUpdate` was called and has not settled. The deadline answers 200 here.
  * - `settling`: `onUpdate` settled; the store is being told, then the answer goes out.
  * - `ended`: answered and accounted for.
  */
 type Phase = "waiting" | "running" | "settling" | "ended";
 
-const CLAIM_RESULTS: readonly unknown[] = ["claimed", "done", "busy"];
+const CLAIM_RESULTS: readonly unknown[] = ["claimed", "done", "busy", "queued"];
+/** How often to ask the store again while another instance holds the update's chat. */
+const QUEUED_RETRY_MS = 50;
 
 /**
  * One run of `onUpdate` for one update id. Every copy of the update that arrives meanwhile waits on the
@@ -36,16 +38,18 @@ const CLAIM_RESULTS: readonly unknown[] = ["claimed", "done", "busy"];
 class Execution {
   readonly update: Update;
   readonly context: UpdateContext;
+  /** Who this run is to the store. */
+  readonly claim: DeliveryClaim;
   readonly waitUntil: WaitUntil | undefined;
   readonly response: Promise<WebhookResult>;
   phase: Phase = "waiting";
-  /** The store's answer; `"claimed"` from the start when there is no store. */
-  claim: ClaimResult | "pending" = "pending";
-  /** The update's chat (or user, or poll) line has reached it. */
-  hasTurn = false;
+  /** The store granted the claim: confirm or release it at the end. */
+  claimed = false;
   place: QueuePlace | undefined;
   /** The deadline, and after it the stuck-run limit. */
   timer: Timer | undefined;
+  /** Asking the store again while another instance holds the chat; after the deadline, renewing leases. */
+  storeTimer: Timer | undefined;
   /** Some request was answered before `onUpdate` settled: Telegram will not redeliver the update. */
   acknowledged = false;
   /** The run passed `maxRunMs`: its chat went on without it and it no longer counts as in flight. */
@@ -54,9 +58,15 @@ class Execution {
   #responded = false;
   #finished: (() => void) | undefined;
 
-  constructor(update: Update, context: UpdateContext, waitUntil: WaitUntil | undefined) {
+  constructor(
+    update: Update,
+    context: UpdateContext,
+    claim: DeliveryClaim,
+    waitUntil: WaitUntil | undefined,
+  ) {
     this.update = update;
     this.context = context;
+    this.claim = claim;
     this.waitUntil = waitUntil;
     this.response = new Promise((resolve) => {
       this.#respond = resolve;
@@ -78,24 +88,34 @@ class Execution {
 
   finish(result: WebhookResult): void {
     this.timer?.cancel();
+    this.storeTimer?.cancel();
     this.respond(result);
     this.#finished?.();
   }
 }
 
 /**
- * Delivery semantics on top of the request pipeline: deduplication by `update_id`, per-chat order, the
- * deadline with early acknowledgement (only of updates that started), the stuck-run limit, bounded queues,
- * the error budget and dead letters, webhook replies.
+ * Delivery semantics on top of the request pipeline: deduplication by `update_id` and per-chat order
+ * (within this process through its chat lines, across instances through the store's leases), the deadline
+ * with early acknowledgement (only of updates that started), the stuck-run limit, bounded queues, the error
+ * budget and dead letters, webhook replies.
  */
 export function createDelivery(options: ResolvedOptions, activity: Activity) {
   const queues = new ChatQueues(options.queueLimits);
   const ledger = new FailureLedger(options.errorPolicy, options.maxAttempts);
   const replies = new RecentReplies();
   const running = new Map<number, Execution>();
-  const store = options.dedupeStore;
+  const store = options.store;
   const retryHeaders = { "retry-after": String(options.retryAfterSeconds) };
+  const instance = instanceId();
+  let runs = 0;
   let unfinished = 0;
+
+  const claimOf = (update: Update, queueKey: string | undefined): DeliveryClaim => ({
+    updateId: update.update_id,
+    queueKey,
+    owner: `${instance}:${++runs}`,
+  });
 
   /** Delivers one update; a copy of an update still running joins that run instead of starting another. */
   function deliver({ update, updateType }: ParsedUpdate, waitUntil?: WaitUntil): Promise<WebhookResult> {
@@ -112,18 +132,19 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
    * copy of one still running joins that run: handing those on would have the next process, which has
    * no memory of them, handle them twice.
    */
-  function deliverWhileClosing({ update }: ParsedUpdate): Promise<WebhookResult> {
+  function deliverWhileClosing({ update, updateType }: ParsedUpdate): Promise<WebhookResult> {
     const joined = store ? running.get(update.update_id) : undefined;
     if (joined) return joined.response;
     if (!store) return Promise.resolve(refuse("shutting_down"));
-    const answer = (claim: ClaimResult | StoreFailure): MaybePromise<WebhookResult> => {
-      if (claim instanceof StoreFailure) return refuse("shutting_down");
-      if (claim === "done") return doneResult(update);
-      if (claim === "busy") return refuse("duplicate_in_progress");
-      return after(tellStore("release", update), refuse("shutting_down"));
+    const claim = claimOf(update, queueKeyOf(update, updateType));
+    const answer = (granted: ClaimResult | StoreFailure): MaybePromise<WebhookResult> => {
+      if (granted === "done") return doneResult(update);
+      if (granted === "busy") return refuse("duplicate_in_progress");
+      if (granted === "claimed") return after(tellStore("release", claim, update), refuse("shutting_down"));
+      return refuse("shutting_down");
     };
-    const claim = claimUpdate(update);
-    return Promise.resolve(claim instanceof Promise ? claim.then(answer) : answer(claim));
+    const granted = claimUpdate(claim, update);
+    return Promise.resolve(granted instanceof Promise ? granted.then(answer) : answer(granted));
   }
 
   function start(
@@ -132,43 +153,44 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     key: string | undefined,
     waitUntil: WaitUntil | undefined,
   ): Execution {
-    const execution = new Execution(update, context, waitUntil);
+    const execution = new Execution(update, context, claimOf(update, key), waitUntil);
     activity.begin();
     unfinished++;
     if (store) running.set(update.update_id, execution);
-    else execution.claim = "claimed";
     execution.timer = startTimer(options.deadlineMs, () => deadlinePassed(execution));
-    // The queue place is taken on arrival, before the claim settles: a slow store must not let the chat's
-    // next update run first. A copy arriving meanwhile joins this execution through `running`.
-    execution.place = queues.enter(key, () => {
-      execution.hasTurn = true;
-      runIfReady(execution);
-    });
-    if (store) {
-      const claim = claimUpdate(update);
-      if (claim instanceof Promise) claim.then((settled) => claimSettled(execution, settled));
-      else claimSettled(execution, claim);
-    }
+    // The place in the chat's line is taken on arrival, so nothing of the chat that comes later can run
+    // first; the store is asked once the line reaches it, for the update and its chat together.
+    const begin = () => (store ? askStore(execution) : run(execution));
+    execution.place = queues.enter(key, begin);
+    if (execution.place.hasTurn) begin();
     return execution;
   }
 
-  function claimSettled(execution: Execution, claim: ClaimResult | StoreFailure): void {
-    if (execution.phase !== "waiting") {
-      // The deadline already answered 503: give back a claim that came too late.
-      if (claim === "claimed") tellStore("release", execution.update);
-      return;
-    }
-    if (claim instanceof StoreFailure) endUnstarted(execution, refuse("store_unavailable"));
-    else if (claim === "done") endUnstarted(execution, doneResult(execution.update));
-    else if (claim === "busy") endUnstarted(execution, refuse("duplicate_in_progress"));
-    else {
-      execution.claim = claim;
-      runIfReady(execution);
-    }
+  function askStore(execution: Execution): void {
+    execution.storeTimer = undefined;
+    const granted = claimUpdate(execution.claim, execution.update);
+    if (granted instanceof Promise) granted.then((settled) => claimSettled(execution, settled));
+    else claimSettled(execution, granted);
   }
 
-  function runIfReady(execution: Execution): void {
-    if (execution.phase !== "waiting" || !execution.hasTurn || execution.claim !== "claimed") return;
+  function claimSettled(execution: Execution, granted: ClaimResult | StoreFailure): void {
+    if (execution.phase !== "waiting") {
+      // The deadline already answered 503: give back a claim that came too late.
+      if (granted === "claimed") tellStore("release", execution.claim, execution.update);
+      return;
+    }
+    if (granted === "claimed") {
+      execution.claimed = true;
+      run(execution);
+    } else if (granted === "queued") {
+      // Another instance runs an earlier update of this chat: ask again until the deadline says 503.
+      execution.storeTimer = startTimer(QUEUED_RETRY_MS, () => askStore(execution));
+    } else if (granted === "done") endUnstarted(execution, doneResult(execution.update));
+    else if (granted === "busy") endUnstarted(execution, refuse("duplicate_in_progress"));
+    else endUnstarted(execution, refuse("store_unavailable"));
+  }
+
+  function run(execution: Execution): void {
     execution.phase = "running";
     const { update, context } = execution;
     settle(() => options.onUpdate(update, context)).then(
@@ -183,7 +205,6 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
    */
   function deadlinePassed(execution: Execution): void {
     if (execution.phase === "waiting") {
-      if (execution.claim === "claimed") tellStore("release", execution.update);
       endUnstarted(execution, refuse("not_started"));
       return;
     }
@@ -193,12 +214,38 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     options.onDeadline(execution.update, execution.context);
     callWaitUntil(execution.waitUntil ?? options.waitUntil, execution.finished());
     execution.timer = startTimer(options.maxRunMs - options.deadlineMs, () => stuck(execution));
+    if (execution.claimed) renewLeases(execution);
+  }
+
+  /** Keeps a run that outlives the deadline in possession of its update and chat: now, then every third of a lease. */
+  function renewLeases(execution: Execution): void {
+    if (execution.phase !== "running" || execution.abandoned) return;
+    const { claim, update } = execution;
+    const kept = callStore(
+      () => (store as DeliveryStore).renew({ ...claim, leaseMs: options.leaseMs }),
+      options.storeTimeoutMs,
+    );
+    const check = (answer: unknown) => {
+      if (answer === true) return;
+      const failure =
+        answer instanceof StoreFailure ? answer : new StoreFailure(new TypeError("the leases were lost"));
+      storeFailed("renew the leases of", update, failure);
+    };
+    if (kept instanceof Promise) kept.then(check);
+    else check(kept);
+    execution.storeTimer = startTimer(Math.max(1, Math.floor(options.leaseMs / 3)), () =>
+      renewLeases(execution),
+    );
   }
 
   /** The run passed `maxRunMs`: report it and let its chat go on. Its outcome is still reported later. */
   function stuck(execution: Execution): void {
     if (execution.phase !== "running") return;
     execution.abandoned = true;
+    execution.storeTimer?.cancel();
+    // Telegram has its 200 and will not send the update again: it is done, and its chat is free everywhere.
+    if (execution.claimed) tellStore("confirm", execution.claim, execution.update);
+    execution.claimed = false;
     execution.place?.leave();
     const { update_id } = execution.update;
     options.onError(
@@ -214,21 +261,21 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
 
   function endUnstarted(execution: Execution, result: WebhookResult): void {
     execution.phase = "ended";
-    execution.place?.leave();
     end(execution, result);
   }
 
-  /** `onUpdate` settled: the chat's next update may start; answer once the store has been told. */
+  /** `onUpdate` settled: answer, and let the chat's next update start, once the store has been told. */
   function settled(execution: Execution, result: MaybePromise<WebhookResult>): void {
     execution.phase = "settling";
     execution.timer?.cancel();
-    execution.place?.leave();
+    execution.storeTimer?.cancel();
     if (result instanceof Promise) result.then((answer) => end(execution, answer));
     else end(execution, result);
   }
 
   function end(execution: Execution, result: WebhookResult): void {
     execution.phase = "ended";
+    execution.place?.leave();
     if (running.get(execution.update.update_id) === execution) running.delete(execution.update.update_id);
     execution.finish(result);
     if (execution.abandoned) return;
@@ -246,7 +293,7 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
       result = replyResult(body);
       replies.remember(update.update_id, body);
     }
-    return after(tellStore("confirm", update), result);
+    return after(finishClaim("confirm", execution), result);
   }
 
   function failed(execution: Execution, error: unknown): MaybePromise<WebhookResult> {
@@ -254,10 +301,13 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     options.onError(error, update);
     const verdict = execution.acknowledged ? "acknowledge" : decide(error, update);
     if (verdict === "retry") {
-      return after(tellStore("release", update), rejectionResult(rejection("handler_failed"), retryHeaders));
+      return after(
+        finishClaim("release", execution),
+        rejectionResult(rejection("handler_failed"), retryHeaders),
+      );
     }
     options.onDeadLetter(update, error);
-    return after(tellStore("confirm", update), OK_RESULT);
+    return after(finishClaim("confirm", execution), OK_RESULT);
   }
 
   function decide(error: unknown, update: Update): "retry" | "acknowledge" {
@@ -282,25 +332,43 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     return rejectionResult(turnedAway, retryHeaders);
   }
 
-  /** The store's claim, checked: anything but the three answers is a store failure, never a lasting 409. */
-  function claimUpdate(update: Update): MaybePromise<ClaimResult | StoreFailure> {
-    const check = (claim: unknown): ClaimResult | StoreFailure => {
-      if (claim instanceof StoreFailure) return storeFailed("claim", update, claim);
-      if (CLAIM_RESULTS.includes(claim)) return claim as ClaimResult;
-      const wrong = new TypeError(`claim() returned ${describe(claim)}, not "claimed", "done" or "busy"`);
+  /** The store's claim, checked: anything but the four answers is a store failure, never a lasting 409. */
+  function claimUpdate(claim: DeliveryClaim, update: Update): MaybePromise<ClaimResult | StoreFailure> {
+    const check = (granted: unknown): ClaimResult | StoreFailure => {
+      if (granted instanceof StoreFailure) return storeFailed("claim", update, granted);
+      if (CLAIM_RESULTS.includes(granted)) return granted as ClaimResult;
+      const wrong = new TypeError(
+        `claim() returned ${describe(granted)}, not "claimed", "done", "busy" or "queued"`,
+      );
       return storeFailed("claim", update, new StoreFailure(wrong));
     };
-    const claim = callStore(
-      () => (store as NonNullable<typeof store>).claim(update.update_id),
+    const granted = callStore(
+      () => (store as DeliveryStore).claim({ ...claim, leaseMs: options.leaseMs }),
       options.storeTimeoutMs,
     );
-    return claim instanceof Promise ? claim.then(check) : check(claim);
+    return granted instanceof Promise ? granted.then(check) : check(granted);
+  }
+
+  /** Confirms or releases the execution's claim, if it still holds one. */
+  function finishClaim(action: "confirm" | "release", execution: Execution): Promise<void> | undefined {
+    if (!execution.claimed) return undefined;
+    execution.claimed = false;
+    return tellStore(action, execution.claim, execution.update);
   }
 
   /** Confirms or releases a claim; resolves when the store answered, failed or ran out of time. */
-  function tellStore(action: "confirm" | "release", update: Update): Promise<void> | undefined {
-    if (!store) return undefined;
-    const told = callStore(() => store[action](update.update_id), options.storeTimeoutMs);
+  function tellStore(
+    action: "confirm" | "release",
+    claim: DeliveryClaim,
+    update: Update,
+  ): Promise<void> | undefined {
+    const told = callStore(
+      () =>
+        action === "confirm"
+          ? (store as DeliveryStore).confirm({ ...claim, retentionMs: options.retentionMs })
+          : (store as DeliveryStore).release(claim),
+      options.storeTimeoutMs,
+    );
     if (told instanceof Promise) {
       return told.then((outcome) => {
         if (outcome instanceof StoreFailure) storeFailed(action, update, outcome);
@@ -312,7 +380,7 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
 
   function storeFailed(action: string, update: Update, failure: StoreFailure): StoreFailure {
     const what = failure.timedOut ? `did not answer within ${options.storeTimeoutMs} ms` : "failed";
-    const message = `the dedupe store ${what} to ${action} update ${update.update_id}.`;
+    const message = `the delivery store ${what} to ${action} update ${update.update_id}.`;
     options.onError(new TelehookError("store_failed", message, { cause: failure.cause }), update);
     return failure;
   }
@@ -343,6 +411,12 @@ function callWaitUntil(waitUntil: WaitUntil | undefined, promise: Promise<unknow
   } catch {
     // A platform hook that throws must not cost the answer; the update still runs on.
   }
+}
+
+/** A random name for this handler, so that owners are unique across the instances that share a store. */
+function instanceId(): string {
+  const webCrypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return webCrypto?.randomUUID ? webCrypto.randomUUID() : Math.random().toString(36).slice(2);
 }
 
 function describe(value: unknown): string {
