@@ -92,6 +92,6 @@ export type { BodyInput } from "./read-body.js";
 export type { Rejection, RejectionReason } from "./rejection.js";
 export type { WebhookResult } from "./result.js";
 export { assertValidSecretToken, SECRET_TOKEN_HEADER } from "./secret-token.js";
-export { type SourceIpOptions, TELEGRAM_SOURCE_RANGES } from "./source-ip.js";
+export { type SourceIpOptions, TELEGRAM_SOURCE_RANGES, usesPeerAddress } from "./source-ip.js";
 export { isKnownUpdateType, type KnownUpdateType, type Update, type UpdateType } from "./update.js";
 export { type WebhookControls, webhookControls } from "./webhook-controls.js";

@@ -33,6 +33,24 @@ const REJECTIONS = {
   handler_failed: [500, "The update handler failed."],
 } as const satisfies Record<string, readonly [number, string]>;
 
+/**
+ * Reasons given before the body was read to the end. Their answers close the connection: otherwise the
+ * server would go on reading (and discarding) whatever the client still sends, a body of any size from a
+ * client that has not proven anything, or keep a slowloris socket open for its next request.
+ */
+const BODY_LEFT_UNREAD: ReadonlySet<RejectionReason> = new Set<RejectionReason>([
+  "method_not_allowed",
+  "source_not_allowed",
+  "secret_token_missing",
+  "secret_token_invalid",
+  "unsupported_media_type",
+  "unsupported_content_encoding",
+  "invalid_content_length",
+  "payload_too_large",
+  "body_read_failed",
+  "body_timeout",
+]);
+
 /** A machine-readable reason for a rejected request. */
 export type RejectionReason = keyof typeof REJECTIONS;
 
@@ -50,4 +68,9 @@ export interface Rejection {
 export function rejection(reason: RejectionReason): Rejection {
   const [status, message] = REJECTIONS[reason];
   return { status, reason, message };
+}
+
+/** True when the request's body may still be arriving, so the answer must close the connection. */
+export function leavesBodyUnread(reason: RejectionReason): boolean {
+  return BODY_LEFT_UNREAD.has(reason);
 }

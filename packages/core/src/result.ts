@@ -1,4 +1,4 @@
-import type { Rejection } from "./rejection.js";
+import { leavesBodyUnread, type Rejection } from "./rejection.js";
 
 /** What the core answers for one request. Adapters copy it onto the framework's response as it is. */
 export interface WebhookResult {
@@ -20,11 +20,21 @@ export function replyResult(body: string): WebhookResult {
   return { status: 200, headers: { "content-type": JSON_TYPE }, body };
 }
 
-/** The answer to a rejected request: its status, extra headers, and a small JSON body with the reason. */
+const CLOSE = { connection: "close" };
+
+/**
+ * The answer to a rejected request: its status, extra headers, and a small JSON body with the reason.
+ * When the body was left unread it carries `Connection: close`, which Node's server honours by closing the
+ * socket once the answer is written, so the rest of the body is never read.
+ */
 export function rejectionResult(rejection: Rejection, headers?: Record<string, string>): WebhookResult {
   return {
     status: rejection.status,
-    headers: { "content-type": JSON_TYPE, ...headers },
+    headers: {
+      "content-type": JSON_TYPE,
+      ...(leavesBodyUnread(rejection.reason) ? CLOSE : undefined),
+      ...headers,
+    },
     body: JSON.stringify({ ok: false, error: rejection.reason, description: rejection.message }),
   };
 }

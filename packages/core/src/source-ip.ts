@@ -19,6 +19,15 @@ export interface SourceIpOptions {
   trustedProxyHops?: number;
 }
 
+/**
+ * True when these `sourceIp` options check the TCP peer's address, that is, when the allowlist is on and
+ * trusts no proxy. An adapter whose peer address is costly or may fail to come by (Hono's `getConnInfo`)
+ * asks for it only then.
+ */
+export function usesPeerAddress(options: SourceIpOptions | undefined): boolean {
+  return options !== undefined && (options.trustedProxyHops ?? 0) === 0;
+}
+
 type Range = readonly [network: number, mask: number];
 
 /** Builds the allowlist check; throws at once on a malformed range. */

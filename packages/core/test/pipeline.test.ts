@@ -307,3 +307,100 @@ describe("a web Request as the body", () => {
     expect(parse(result.body).error).toBe("body_consumed");
   });
 });
+
+describe("answers given before the body is read close the connection", () => {
+  const never = () => new Promise<never>(() => {});
+  async function* stalled(): AsyncGenerator<Uint8Array> {
+    yield new TextEncoder().encode("{");
+    await never();
+  }
+  async function* endless(): AsyncGenerator<string> {
+    for (;;) yield "x".repeat(1000);
+  }
+  const closing: readonly (readonly [string, number, () => Promise<{ status: number; headers: object }>])[] =
+    [
+      ["a GET", 405, () => recordingHandler().handler.handle({ method: "GET", header: () => undefined })],
+      [
+        "a peer outside sourceIp",
+        403,
+        () =>
+          recordingHandler({ sourceIp: { allow: ["10.0.0.0/8"] } }).handler.handle({
+            ...telegramRequest(updateJson()),
+            remoteAddress: "192.0.2.1",
+          }),
+      ],
+      [
+        "a missing secret",
+        401,
+        () =>
+          recordingHandler().handler.handle(
+            telegramRequest(updateJson(), { "x-telegram-bot-api-secret-token": undefined }),
+          ),
+      ],
+      [
+        "a wrong secret",
+        401,
+        () =>
+          recordingHandler().handler.handle(
+            telegramRequest(updateJson(), { "x-telegram-bot-api-secret-token": "wrong" }),
+          ),
+      ],
+      [
+        "text/plain",
+        415,
+        () =>
+          recordingHandler().handler.handle(telegramRequest(updateJson(), { "content-type": "text/plain" })),
+      ],
+      [
+        "gzip",
+        415,
+        () =>
+          recordingHandler().handler.handle(telegramRequest(updateJson(), { "content-encoding": "gzip" })),
+      ],
+      [
+        "a bad Content-Length",
+        400,
+        () => recordingHandler().handler.handle(telegramRequest(updateJson(), { "content-length": "1e9" })),
+      ],
+      [
+        "a declared length over the limit",
+        413,
+        () =>
+          recordingHandler().handler.handle(
+            telegramRequest(updateJson(), { "content-length": String(2 ** 31) }),
+          ),
+      ],
+      [
+        "a stream over the limit",
+        413,
+        () => recordingHandler({ maxBodyBytes: 5000 }).handler.handle(telegramRequest(endless())),
+      ],
+      [
+        "a stalled stream",
+        408,
+        () => recordingHandler({ bodyTimeoutMs: 20 }).handler.handle(telegramRequest(stalled())),
+      ],
+    ];
+  for (const [what, status, send] of closing) {
+    test(`${what}: ${status} with Connection: close`, async () => {
+      const result = await send();
+      expect(result).toMatchObject({ status, headers: { connection: "close" } });
+    });
+  }
+
+  test("answers given after the whole body was read keep the connection", async () => {
+    const { handler } = recordingHandler();
+    const answers = [
+      await handler.handle(telegramRequest(updateJson(1))),
+      await handler.handle(telegramRequest("{nope")),
+      await handler.handle(telegramRequest("{}")),
+      await handler.handle(telegramRequest(Readable.from([updateJson(2)]))),
+    ];
+    expect(answers.map((answer) => [answer.status, answer.headers.connection])).toEqual([
+      [200, undefined],
+      [400, undefined],
+      [400, undefined],
+      [200, undefined],
+    ]);
+  });
+});

@@ -23,13 +23,12 @@
  * @packageDocumentation
  */
 import {
-  type BodyInput,
   createWebhookHandler,
   type WebhookControls,
   type WebhookOptions,
-  type WebhookResult,
   webhookControls,
 } from "@telehook/core";
+import { bodyParserResult, toWebhookRequest, writeWebhookResult } from "@telehook/node";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
 export * from "@telehook/core";
@@ -64,14 +63,12 @@ export function telegramWebhook(options: ExpressWebhookOptions): ExpressWebhookM
       next();
       return;
     }
+    // Express 4's parsers are body-parser 1, which leaves `req.body = {}` on requests it did not read;
+    // Express 5's leave it undefined, so a `{}` there was parsed. Only Express 4 still has `req.param()`.
+    const placeholderEmptyObject = typeof (req as { param?: unknown }).param === "function";
     handler
-      .handle({
-        method: req.method,
-        header: (name) => headerOf(req, name),
-        body: bodyOf(req),
-        remoteAddress: req.socket.remoteAddress,
-      })
-      .then((result) => send(res, result))
+      .handle(toWebhookRequest(req, bodyParserResult(req, { placeholderEmptyObject })))
+      .then((result) => writeWebhookResult(res, result))
       // Only a broken response object gets here; the core itself never throws.
       .catch(next);
   };
@@ -84,38 +81,4 @@ function isWebhookPath(req: Request, self: RequestHandler): boolean {
   // `req.route` outlives the route that set it, so check that it is the route running this middleware.
   const stack: unknown = req.route?.stack;
   return Array.isArray(stack) && stack.some((layer: { handle?: unknown }) => layer.handle === self);
-}
-
-function headerOf(req: Request, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
-}
-
-/**
- * The unread stream when nothing read it; otherwise what a body parser kept (object, string or Buffer);
- * otherwise the consumed stream, which the core answers with its `body_consumed` error.
- */
-function bodyOf(req: Request): BodyInput {
-  if (!req.readableEnded) return req;
-  const kept: unknown = req.body;
-  // body-parser 1 (Express 4) sets `req.body = {}` even when it did not read the body; `_body` marks a read.
-  const placeholder = isEmptyObject(kept) && (req as { _body?: unknown })._body !== true;
-  return kept === undefined || kept === null || placeholder ? req : (kept as BodyInput);
-}
-
-function isEmptyObject(value: unknown): boolean {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    Object.getPrototypeOf(value) === Object.prototype &&
-    Object.keys(value).length === 0
-  );
-}
-
-/** Writes the core's answer as it is, without Express's content-type guessing or ETag. */
-function send(res: Response, { status, headers, body }: WebhookResult): void {
-  if (res.headersSent) return;
-  res.statusCode = status;
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.end(body);
 }

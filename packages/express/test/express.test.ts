@@ -159,6 +159,17 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
       expect(rejections).toEqual([]);
     });
 
+    test("express.json() first: a body of {} is 400 invalid_update, not a consumed stream", async () => {
+      const app = express();
+      const { webhook, updates, rejections } = recorder();
+      app.use(express.json());
+      app.use("/bot", webhook);
+      const response = await request(app).post("/bot").set(telegramHeaders()).send("{}");
+      expect([response.status, response.body.error]).toEqual([400, "invalid_update"]);
+      expect(rejections.map((rejection) => rejection.reason)).toEqual(["invalid_update"]);
+      expect(updates).toEqual([]);
+    });
+
     test("a stream read by another middleware with nothing kept is answered 500 body_consumed", async () => {
       const app = express();
       const { webhook, updates } = recorder();

@@ -21,6 +21,7 @@
  */
 import {
   createWebhookHandler,
+  usesPeerAddress,
   type WebhookControls,
   type WebhookOptions,
   webhookControls,
@@ -39,7 +40,9 @@ export interface HonoWebhookOptions extends WebhookOptions {
   /**
    * Tells the peer's address, which a web `Request` does not carry. Pass your runtime's Hono helper:
    * `getConnInfo` from `@hono/node-server/conninfo`, `hono/bun`, `hono/deno` or `hono/cloudflare-workers`.
-   * Only the `sourceIp` allowlist uses it, and only when `sourceIp.trustedProxyHops` is 0.
+   * Only the `sourceIp` allowlist uses it, and only when `sourceIp.trustedProxyHops` is 0: it is called
+   * then alone, inside the pipeline, so a helper that throws (as node-server's does under `app.request()`)
+   * is answered by the webhook's 500, never thrown into Hono.
    * @default undefined (no peer address: with `sourceIp` and no trusted proxy, every request is refused)
    * @see https://github.com/telehook/telehook#hono
    */
@@ -64,13 +67,17 @@ export type HonoWebhookMiddleware = MiddlewareHandler & WebhookControls;
 export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddleware {
   const { getConnInfo, ...webhookOptions } = options;
   const handler = createWebhookHandler(webhookOptions);
+  const peerOf = usesPeerAddress(webhookOptions.sourceIp) ? getConnInfo : undefined;
   const middleware: MiddlewareHandler = async (c) => {
     const request = c.req.raw;
     const result = await handler.handle({
       method: request.method,
       header: (name) => request.headers.get(name),
       body: request,
-      remoteAddress: getConnInfo?.(c).remote.address,
+      // Read by the core only for the allowlist, inside its error handling.
+      get remoteAddress() {
+        return peerOf?.(c).remote.address;
+      },
     });
     // c.newResponse keeps headers that earlier middleware set with c.header().
     return c.newResponse(

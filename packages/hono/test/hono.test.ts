@@ -155,6 +155,60 @@ describe("answers", () => {
   });
 });
 
+describe("getConnInfo", () => {
+  /** A getConnInfo that counts its calls and throws, like node-server's helper under app.request(). */
+  function throwingConnInfo() {
+    const calls = { count: 0 };
+    const getConnInfo = (): { remote: { address?: string } } => {
+      calls.count++;
+      throw new TypeError("Cannot read properties of undefined (reading 'socket')");
+    };
+    return { calls, getConnInfo };
+  }
+
+  /** An app whose own error handler records what reached it. */
+  function appWith(webhook: ReturnType<typeof recorder>["webhook"]) {
+    const app = new Hono();
+    const honoErrors: unknown[] = [];
+    app.onError((error, c) => {
+      honoErrors.push(error);
+      return c.text("onError", 599 as 500);
+    });
+    app.post("/bot", webhook);
+    return { app, honoErrors };
+  }
+
+  test("is not called without sourceIp, so app.request() delivers", async () => {
+    const { calls, getConnInfo } = throwingConnInfo();
+    const { webhook, updates } = recorder({ getConnInfo });
+    const { app, honoErrors } = appWith(webhook);
+    const response = await post(app, "/bot", 1);
+    expect([response.status, updates, calls.count, honoErrors]).toEqual([200, [1], 0, []]);
+  });
+
+  test("is not called when sourceIp reads X-Forwarded-For from a trusted proxy", async () => {
+    const { calls, getConnInfo } = throwingConnInfo();
+    const { webhook, updates } = recorder({
+      getConnInfo,
+      sourceIp: { allow: ["149.154.160.0/20"], trustedProxyHops: 1 },
+    });
+    const { app, honoErrors } = appWith(webhook);
+    const headers = { ...telegramHeaders(), "x-forwarded-for": "149.154.167.1" };
+    const response = await post(app, "/bot", 1, headers);
+    expect([response.status, updates, calls.count, honoErrors]).toEqual([200, [1], 0, []]);
+  });
+
+  test("that throws when sourceIp needs it is the webhook's JSON 500, never Hono's onError", async () => {
+    const { calls, getConnInfo } = throwingConnInfo();
+    const { webhook, updates } = recorder({ getConnInfo, sourceIp: { allow: ["127.0.0.0/8"] } });
+    const { app, honoErrors } = appWith(webhook);
+    const response = await post(app, "/bot", 1);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    expect([response.status, (await response.json()).ok]).toEqual([500, false]);
+    expect([updates, calls.count, honoErrors]).toEqual([[], 1, []]);
+  });
+});
+
 describe("on @hono/node-server", () => {
   test("app.post serves a real listener", async () => {
     const app = new Hono();

@@ -22,13 +22,12 @@
  * @packageDocumentation
  */
 import {
-  type BodyInput,
   createWebhookHandler,
-  TelehookError,
   type WebhookControls,
   type WebhookOptions,
   webhookControls,
 } from "@telehook/core";
+import { toWebhookRequest, webhookPathMatcher } from "@telehook/node";
 import type { Context, Middleware, Next } from "koa";
 
 export * from "@telehook/core";
@@ -64,17 +63,12 @@ export type KoaWebhookMiddleware = Middleware & WebhookControls;
  */
 export function telegramWebhook(options: KoaWebhookOptions): KoaWebhookMiddleware {
   const { path, ...webhookOptions } = options;
-  const isWebhookPath = pathMatcher(path);
+  const isWebhookPath = webhookPathMatcher(path);
   const handler = createWebhookHandler(webhookOptions);
   const middleware = async (ctx: Context, next: Next): Promise<void> => {
     if (!isWebhookPath(ctx.path)) return next();
-    const { status, headers, body } = await handler.handle({
-      method: ctx.method,
-      // Not ctx.get(): it answers "" for a missing header, which would read as a wrong secret.
-      header: (name) => headerOf(ctx, name),
-      body: bodyOf(ctx),
-      remoteAddress: ctx.req.socket.remoteAddress,
-    });
+    // The headers come from ctx.req, not ctx.get(), which answers "" for a missing header.
+    const { status, headers, body } = await handler.handle(toWebhookRequest(ctx.req, keptBody(ctx)));
     ctx.status = status;
     // With a Content-Type already set, Koa skips guessing one for the body below.
     ctx.set(headers["content-type"] === undefined ? { ...headers, "content-type": "text/plain" } : headers);
@@ -86,28 +80,11 @@ export function telegramWebhook(options: KoaWebhookOptions): KoaWebhookMiddlewar
   return Object.assign(middleware, webhookControls(handler));
 }
 
-function pathMatcher(path: string | undefined): (requested: string) => boolean {
-  if (path === undefined) return () => true;
-  if (typeof path !== "string" || !path.startsWith("/")) {
-    throw new TelehookError("invalid_options", 'path must start with "/", such as "/bot", or be left out.');
-  }
-  const base = path.replace(/\/+$/, "");
-  return (requested) => requested === base || requested === `${base}/`;
-}
-
-function headerOf(ctx: Context, name: string): string | undefined {
-  const value = ctx.req.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
-}
-
 /**
- * The unread stream when nothing read it; otherwise the raw text a body parser kept (`@koa/bodyparser`,
- * `koa-body` with `includeUnparsed`), or else the value it parsed; otherwise the consumed stream, which
- * the core answers with its `body_consumed` error.
+ * What a body parser kept: the raw text (`@koa/bodyparser`, `koa-body` with `includeUnparsed`), or else
+ * the value it parsed. Used only when the stream was already read.
  */
-function bodyOf(ctx: Context): BodyInput {
-  if (!ctx.req.readableEnded) return ctx.req;
+function keptBody(ctx: Context): unknown {
   const { rawBody, body } = ctx.request as { rawBody?: unknown; body?: unknown };
-  if (typeof rawBody === "string") return rawBody;
-  return body === undefined || body === null ? ctx.req : (body as BodyInput);
+  return typeof rawBody === "string" ? rawBody : body;
 }

@@ -2,7 +2,7 @@ import type { Update, WebhookOptions } from "@telehook/core";
 import { describe, expect, test } from "vitest";
 import { CONFORMANCE_SECRET, sampleUpdate } from "./fixtures.js";
 import type { StartedServer } from "./harness.js";
-import { rawExchange, requestHead } from "./raw-http.js";
+import { floodExchange, rawExchange, requestHead } from "./raw-http.js";
 
 /**
  * Framing attacks over raw TCP, for adapters behind a real listener: lying Content-Length in both
@@ -124,6 +124,57 @@ export function describeFramingConformance(
         const exchange = await rawExchange(url, [twice, body]);
         expect(exchange.statuses).toEqual([401]);
         expect(exchange.text).not.toContain(CONFORMANCE_SECRET);
+        expect(updates).toEqual([]);
+      });
+    });
+
+    // A refusal sent before the body is read closes the connection, so an unauthenticated client can
+    // neither make the server read a huge body nor keep the socket. The client here asks for keep-alive.
+    const refusedUnread: readonly (readonly [string, number, string, Record<string, string>])[] = [
+      ["a wrong secret", 401, "POST", { "X-Telegram-Bot-Api-Secret-Token": "wrong" }],
+      ["a GET", 405, "GET", {}],
+      ["a text/plain body", 415, "POST", { "Content-Type": "text/plain" }],
+      ["a declared length over maxBodyBytes", 413, "POST", {}],
+    ];
+    for (const [what, status, method, extra] of refusedUnread) {
+      test(`${what} with a 1 GB body: ${status}, then the server stops reading and closes`, async () => {
+        await withServer(async (url, updates) => {
+          const head = requestHead(url, {
+            "Content-Type": "application/json",
+            "X-Telegram-Bot-Api-Secret-Token": CONFORMANCE_SECRET,
+            "Content-Length": "1000000000",
+            ...extra,
+          }).replace(/^POST/, method);
+          const flood = await floodExchange(url, head, {
+            chunk: "a".repeat(64 * 1024),
+            maxBytes: 64 * 1024 * 1024,
+            waitMs: 3000,
+          });
+          expect(flood.closedByServer).toBe(true);
+          // Socket buffers on both sides hold a few MiB; a server that reads on takes all 64.
+          expect(flood.bytesWritten).toBeLessThan(16 * 1024 * 1024);
+          expect(flood.statuses).toEqual([status]);
+          expect(updates).toEqual([]);
+        });
+      });
+    }
+
+    test("a slowloris socket on keep-alive is closed soon after its 408", async () => {
+      await withServer(async (url, updates) => {
+        const head = requestHead(url, {
+          "Content-Type": "application/json",
+          "X-Telegram-Bot-Api-Secret-Token": CONFORMANCE_SECRET,
+          "Content-Length": "100000",
+        });
+        const flood = await floodExchange(url, head, {
+          chunk: " ",
+          pauseMs: 20,
+          maxBytes: 100_000,
+          waitMs: 3000,
+        });
+        expect(flood.statuses).toEqual([408]);
+        expect(flood.closedByServer).toBe(true);
+        expect(flood.closedAfterAnswerMs).toBeLessThan(1000);
         expect(updates).toEqual([]);
       });
     });

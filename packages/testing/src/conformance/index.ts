@@ -11,5 +11,5 @@ export {
   type StartedServer,
   sendOverHttp,
 } from "./harness.js";
-export { type RawExchange, rawExchange, requestHead } from "./raw-http.js";
+export { type FloodExchange, floodExchange, type RawExchange, rawExchange, requestHead } from "./raw-http.js";
 export { describeWebhookConformance } from "./suite.js";

@@ -76,3 +76,82 @@ export function requestHead(url: string, headers: Record<string, string | string
   }
   return `${lines.join("\r\n")}\r\n\r\n`;
 }
+
+/** What a flood of body bytes found: the answers, and how much the server took before it hung up. */
+export interface FloodExchange {
+  readonly statuses: number[];
+  /** Body bytes the client's socket accepted (the server's kernel buffers included) before it stopped. */
+  readonly bytesWritten: number;
+  /** True when the server ended or reset the connection; false when the client gave up first. */
+  readonly closedByServer: boolean;
+  /** Milliseconds from the first response byte to the server closing, or `null` when either never came. */
+  readonly closedAfterAnswerMs: number | null;
+}
+
+/**
+ * Sends a request head, then body bytes as fast as the server takes them (`chunk` repeated, `pauseMs`
+ * between writes when given, to trickle like slowloris), until the server closes the connection, the
+ * client has written `maxBytes`, or `waitMs` passes. For checking that a server stops reading a body it
+ * has already refused.
+ */
+export function floodExchange(
+  url: string,
+  head: string,
+  {
+    chunk,
+    maxBytes,
+    waitMs,
+    pauseMs = 0,
+  }: { chunk: string; maxBytes: number; waitMs: number; pauseMs?: number },
+): Promise<FloodExchange> {
+  const { hostname, port } = new URL(url);
+  const piece = Buffer.from(chunk);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    const received: Buffer[] = [];
+    let bytesWritten = 0;
+    let closedByServer = false;
+    let answeredAt: number | null = null;
+    let closedAt: number | null = null;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const text = Buffer.concat(received).toString("latin1");
+      const statuses = [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((match) => Number(match[1]));
+      const closedAfterAnswerMs = answeredAt !== null && closedAt !== null ? closedAt - answeredAt : null;
+      resolve({ statuses, bytesWritten, closedByServer, closedAfterAnswerMs });
+    };
+    const serverClosed = () => {
+      closedByServer = true;
+      closedAt = performance.now();
+      finish();
+    };
+    const timer = setTimeout(finish, waitMs);
+    socket.on("data", (data: Buffer) => {
+      answeredAt ??= performance.now();
+      received.push(data);
+    });
+    socket.on("end", serverClosed);
+    socket.on("close", finish);
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "ECONNRESET" || error.code === "EPIPE") serverClosed();
+      else if (!settled) {
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      }
+    });
+    socket.on("connect", async () => {
+      socket.write(head);
+      while (!settled && bytesWritten < maxBytes) {
+        const flushed = socket.write(piece);
+        bytesWritten += piece.byteLength;
+        if (pauseMs > 0) await new Promise((wake) => setTimeout(wake, pauseMs));
+        else if (!flushed) await new Promise((wake) => socket.once("drain", wake).once("close", wake));
+      }
+    });
+  });
+}

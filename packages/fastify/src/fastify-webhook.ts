@@ -1,0 +1,122 @@
+import {
+  type BodyInput,
+  createWebhookHandler,
+  TelehookError,
+  type WebhookControls,
+  type WebhookOptions,
+  webhookControls,
+} from "@telehook/core";
+import { toWebhookRequest } from "@telehook/node";
+import type {
+  FastifyInstance,
+  FastifyRegisterOptions,
+  FastifyReply,
+  FastifyRequest,
+  HTTPMethods,
+} from "fastify";
+
+type RegisterOptions = FastifyRegisterOptions<Record<never, never>> & {
+  prefix?: string;
+  logLevel?: unknown;
+  logSerializers?: unknown;
+};
+
+/**
+ * Options of the Fastify `telegramWebhook` plugin: the core's options, the route's path, and the name the
+ * controls are decorated under.
+ * @see https://github.com/telehook/telehook#fastify
+ */
+export interface FastifyWebhookOptions extends WebhookOptions {
+  /**
+   * The route the plugin registers, such as `"/bot"`, below the prefix it is registered with. Whether
+   * `/bot/` matches too follows the app's `ignoreTrailingSlash`.
+   * @see https://github.com/telehook/telehook#fastify
+   */
+  path: string;
+  /**
+   * The name the webhook's controls (`ready`, `setWebhook()`, `close()`, `handler`) are decorated under
+   * on the Fastify instance. Give each webhook its own name when you register more than one.
+   * @default "telegramWebhook"
+   * @see https://github.com/telehook/telehook#fastify
+   */
+  decorator?: string;
+}
+
+// Every method reaches the webhook, so that the core answers anything but POST with its own 405.
+const METHODS: HTTPMethods[] = ["DELETE", "GET", "HEAD", "PATCH", "POST", "PUT", "OPTIONS"];
+
+/**
+ * The Fastify plugin. It registers one route for `path` with a content-type parser scoped to that route
+ * alone, which hands the unread stream to the core: `maxBodyBytes` and `bodyTimeoutMs` hold while it
+ * streams, and the app's own JSON parser is untouched elsewhere. Its controls are decorated on the
+ * instance (see `decorator`), and `app.close()` drains it through an `onClose` hook. Throws a
+ * `TelehookError` at registration when an option is wrong.
+ *
+ * @example
+ * await app.register(telegramWebhook, { path: "/bot", secretToken, onUpdate: (u) => bot.handleUpdate(u) });
+ * await app.telegramWebhook.ready;
+ */
+export async function telegramWebhook(app: FastifyInstance, options: FastifyWebhookOptions): Promise<void> {
+  // Fastify adds its own register options (`prefix`, `logLevel`, ...) to the plugin's options.
+  const {
+    path,
+    decorator = "telegramWebhook",
+    prefix,
+    logLevel,
+    logSerializers,
+    ...webhookOptions
+  } = options as FastifyWebhookOptions & RegisterOptions;
+  if (typeof path !== "string" || !path.startsWith("/")) {
+    throw new TelehookError("invalid_options", 'path must start with "/", such as "/bot".');
+  }
+  const handler = createWebhookHandler(webhookOptions);
+  app.decorate(decorator, webhookControls(handler));
+  app.addHook("onClose", async () => {
+    await handler.close();
+  });
+  const answer = async (request: FastifyRequest, reply: FastifyReply, body: unknown) => {
+    const result = await handler.handle({ ...toWebhookRequest(request.raw), body: body as BodyInput });
+    const http2 = request.raw.httpVersionMajor >= 2;
+    reply.code(result.status);
+    for (const [name, value] of Object.entries(result.headers)) {
+      if (!(http2 && name === "connection")) reply.header(name, value);
+    }
+    // An empty answer is sent without a body, so Fastify adds no content type.
+    return reply.send(result.body === "" ? undefined : result.body);
+  };
+  // A child context, so that the parser and the error handler below apply to the webhook's route alone.
+  await app.register(
+    async (route) => {
+      route.removeAllContentTypeParsers();
+      // Keep the stream unread: the core reads it within its limits.
+      route.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+      // Fastify 5 refuses a malformed Content-Type before any handler; the core answers it instead, in its
+      // own order (a DELETE is 405 whatever its type). Every other error goes on to the app's handler.
+      route.setErrorHandler(async (error: { code?: unknown }, request, reply) => {
+        if (error.code !== "FST_ERR_CTP_INVALID_MEDIA_TYPE" || reply.sent) throw error;
+        return answer(request, reply, request.raw);
+      });
+      route.route({
+        method: METHODS,
+        url: path,
+        // The parser's payload: the raw stream, or what a preParsing hook put in its place.
+        handler: (request, reply) => answer(request, reply, request.body ?? request.raw),
+      });
+    },
+    { prefix, logLevel, logSerializers } as RegisterOptions,
+  );
+}
+
+// Run in the registering context, so that the decoration and the onClose hook reach the app; the route
+// and its parser sit in their own child context above.
+Object.assign(telegramWebhook, {
+  [Symbol.for("skip-override")]: true,
+  [Symbol.for("fastify.display-name")]: "@telehook/fastify",
+});
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** The controls of the webhook registered with `@telehook/fastify` under the default decorator. */
+    telegramWebhook: WebhookControls;
+  }
+}

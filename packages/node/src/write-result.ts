@@ -1,0 +1,25 @@
+import type { ServerResponse } from "node:http";
+import type { Http2ServerResponse } from "node:http2";
+import type { WebhookResult } from "@telehook/core";
+
+/** A response as Node's `http`, `https` and `http2` (compatibility API) servers hand it over. */
+export type NodeResponse = ServerResponse | Http2ServerResponse;
+
+/**
+ * Writes the core's answer onto a Node response as it is: status, headers, body, nothing guessed.
+ * `Connection: close`, which the core adds when it answered before reading the body, makes Node close the
+ * socket once the answer is written. HTTP/2 has no such header (a stream ends by itself), so it is left
+ * out there. A response that was already sent is left alone.
+ *
+ * @example
+ * writeWebhookResult(res, await handler.handle(toWebhookRequest(req)));
+ */
+export function writeWebhookResult(res: NodeResponse, { status, headers, body }: WebhookResult): void {
+  if (res.headersSent) return;
+  const http2 = "stream" in res;
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) {
+    if (!(http2 && name === "connection")) res.setHeader(name, value);
+  }
+  res.end(body);
+}
