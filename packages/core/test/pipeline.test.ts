@@ -176,6 +176,29 @@ describe("what the body holds", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  test.each([
+    String.raw`{"update_id":1,"message":{"\u005f_proto__":{"polluted":true}}}`,
+    String.raw`{"update_id":1,"message":{"from":{"_\u005fproto\u005F_":{}}}}`,
+    String.raw`{"update_id":1,"message":{"__\u0070\u0072\u006f\u0074\u006F__":1}}`,
+    String.raw`{"update_id":1,"\u005f\u005f\u0070\u0072\u006f\u0074\u006f\u005f\u005f":{}}`,
+  ])("an escaped __proto__ key is refused: %s", async (body) => {
+    const { handler, updates } = recordingHandler();
+    const result = await handler.handle(telegramRequest(body));
+    expect([result.status, parse(result.body).error]).toEqual([400, "forbidden_key"]);
+    expect(updates).toEqual([]);
+  });
+
+  test("escapes that spell something else, and non-ASCII escapes, are ordinary updates", async () => {
+    const { handler, updates } = recordingHandler();
+    const bodies = [
+      String.raw`{"update_id":4,"message":{"text":"\u005f_proto__"}}`,
+      String.raw`{"update_id":5,"message":{"\u005f_proto_":1,"text":"\u0410\u043d\u043d\u0430 \ud83d\ude80"}}`,
+      String.raw`{"update_id":6,"message":{"\\u005f_proto__":1}}`,
+    ];
+    for (const body of bodies) expect((await handler.handle(telegramRequest(body))).status).toBe(200);
+    expect(updates.map((u) => u.update_id)).toEqual([4, 5, 6]);
+  });
+
   test('a message whose text is "__proto__" is an ordinary update', async () => {
     const { handler, updates } = recordingHandler();
     const result = await handler.handle(telegramRequest('{"update_id":3,"message":{"text":"__proto__"}}'));
