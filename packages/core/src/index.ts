@@ -37,6 +37,7 @@ export {
   prepareWebhook,
 } from "./bot-api/ensure-webhook.js";
 export { isLocalApiRoot } from "./bot-api/local-mode.js";
+export { redactSecret, redactToken } from "./bot-api/redact.js";
 export {
   FINGERPRINT_PARAM,
   removeFingerprint,
