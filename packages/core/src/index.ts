@@ -88,5 +88,13 @@ export type { Rejection, RejectionReason } from "./rejection.js";
 export type { WebhookResult } from "./result.js";
 export { assertValidSecretToken, SECRET_TOKEN_HEADER } from "./secret-token.js";
 export { type SourceIpOptions, TELEGRAM_SOURCE_RANGES } from "./source-ip.js";
-export { isKnownUpdateType, type KnownUpdateType, type Update, type UpdateType } from "./update.js";
+export {
+  isKnownUpdateType,
+  type KnownUpdateType,
+  type SharedWidgetQuery,
+  type Update,
+  type UpdateType,
+  type WidgetQuery,
+  type WidgetQueryType,
+} from "./update.js";
 export { type WebhookControls, webhookControls } from "./webhook-controls.js";
