@@ -97,11 +97,16 @@ export function targetsOf(results: BenchResults): TargetOutcome[] {
     });
   }
   if (results.secretTiming) {
-    const { prefix, control } = results.secretTiming;
+    const { prefix, control, length, lengthControl } = results.secretTiming;
     targets.push({
       target: "secret check: rejection time independent of the matching prefix",
       measured: `Δ ${prefix.medianDiffNs.toFixed(1)} ns, t = ${prefix.t.toFixed(1)} (control: Δ ${control.medianDiffNs.toFixed(0)} ns, t = ${control.t.toFixed(1)})`,
       pass: !prefix.dependent,
+    });
+    targets.push({
+      target: "secret check: rejection time independent of the received length",
+      measured: `Δ ${length.medianDiffNs.toFixed(1)} ns, t = ${length.t.toFixed(1)} (control: Δ ${lengthControl.medianDiffNs.toFixed(0)} ns, t = ${lengthControl.t.toFixed(1)})`,
+      pass: !length.dependent,
     });
   }
   return targets;
@@ -400,8 +405,9 @@ function renderSecretTiming(timing: SecretTimingResult): string[] {
       "so load that slows both alike cancels out. A dependency is |t| > " +
       `${timing.threshold} with a difference of at least ${percent(timing.minEffect)} of the time, found ` +
       "again, in the same direction, by a second independent measurement taken when the first finds one. The " +
-      "control adds an early-exit string comparison to each request, to show that a leak of that size is " +
-      "caught in this same run.",
+      "controls add a leaky string comparison to each request, one that stops at the first different " +
+      "character and one that stops at a length mismatch, to show that a leak of that size is caught in this " +
+      "same run.",
     "",
     table(
       ["Variant", "median ns/request", "IQR ns"],
@@ -414,6 +420,7 @@ function renderSecretTiming(timing: SecretTimingResult): string[] {
         ["wrong first vs wrong last char", timing.prefix],
         ["right length vs other length", timing.length],
         ["control: early-exit compare, first vs last", timing.control],
+        ["control: length-first compare, right vs other length", timing.lengthControl],
       ].map(([name, c]) => {
         const comparison = c as TimingComparison;
         return [
@@ -429,14 +436,19 @@ function renderSecretTiming(timing: SecretTimingResult): string[] {
     "",
     ...(timing.length.dependent
       ? [
-          "The time does depend on the length of the wrong secret: that tells an attacker whether the length " +
-            "is right, nothing of the content.",
+          "**The time does depend on the length of the wrong secret**: that tells an attacker whether the " +
+            "length is right.",
           "",
         ]
       : []),
-    timing.control.dependent
-      ? "The control was detected, so the test had the power to see a leak of that size."
-      : "**The control was not detected**: this run could not have seen a leak of that size; its verdict is weak.",
+    timing.control.dependent && timing.lengthControl.dependent
+      ? "The control was detected, for the prefix and for the length, so the test had the power to see a leak of either size."
+      : `**The control was not detected** for the ${[
+          timing.control.dependent ? "" : "prefix",
+          timing.lengthControl.dependent ? "" : "length",
+        ]
+          .filter(Boolean)
+          .join(" and the ")}: this run could not have seen a leak of that size; its verdict is weak.`,
     "",
   ];
 }

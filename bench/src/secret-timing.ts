@@ -43,6 +43,11 @@ export interface SecretTimingResult {
   readonly length: TimingComparison;
   /** The same two secrets through an early-exit comparison added to each request: must be dependent. */
   readonly control: TimingComparison;
+  /**
+   * The right length vs a different length through a comparison added to each request that stops at a
+   * length mismatch and is constant-time otherwise (the classic leak): must be dependent.
+   */
+  readonly lengthControl: TimingComparison;
 }
 
 /** dudect's threshold for "the timings differ". */
@@ -60,8 +65,9 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * `handler.handle` with a 256-character secret (the longest allowed, where a leak would be largest) that is
  * wrong in its first character, wrong only in its last, or of another length, interleaved in a random order
  * for every sample, and compares the variants sample by sample (a paired t), so that the load of a shared
- * machine, which slows both alike, cancels out. A positive control adds an early-exit comparison to each request, to show that a leak
- * of that size would be detected in this same run.
+ * machine, which slows both alike, cancels out. Two positive controls add a comparison to each request that
+ * leaks, one the matching prefix (an early exit at the first difference), one the length (an early exit at a
+ * length mismatch), to show that a leak of that size would be detected in this same run.
  */
 export async function measureSecretTiming({
   samples = 4000,
@@ -96,15 +102,17 @@ export async function measureSecretTiming({
     const request = requestWith(received as string);
     return { name: name as string, run: () => handler.handle(request).then((result) => result.status) };
   });
-  for (const [name, received] of [
-    ["control: first", wrongFirst],
-    ["control: last", wrongLast],
+  for (const [name, received, leakyEqual] of [
+    ["control: first", wrongFirst, earlyExitEqual],
+    ["control: last", wrongLast, earlyExitEqual],
+    ["control: right length", wrongFirst, lengthFirstEqual],
+    ["control: other length", otherLength, lengthFirstEqual],
   ] as const) {
     const request = requestWith(received);
     variants.push({
       name,
       run: () => {
-        sink += earlyExitEqual(secret, received) ? 1 : 0;
+        sink += leakyEqual(secret, received) ? 1 : 0;
         return handler.handle(request).then((result) => result.status);
       },
     });
@@ -143,6 +151,7 @@ export async function measureSecretTiming({
   const prefix = await confirmed("wrong first char", "wrong last char");
   const length = await confirmed("wrong first char", "other length (128)");
   const control = await confirmed("control: first", "control: last");
+  const lengthControl = await confirmed("control: right length", "control: other length");
   if (sink !== 0) throw new Error("unreachable: a wrong secret compared equal");
   const of = (name: string) => first.get(name) ?? [];
   return {
@@ -155,6 +164,7 @@ export async function measureSecretTiming({
     prefix,
     length,
     control,
+    lengthControl,
   };
 }
 
@@ -188,4 +198,12 @@ function earlyExitEqual(expected: string, received: string): boolean {
     if (expected.charCodeAt(i) !== received.charCodeAt(i)) return false;
   }
   return true;
+}
+
+/** A comparison that stops at a length mismatch and visits every character otherwise: what the length control must catch. */
+function lengthFirstEqual(expected: string, received: string): boolean {
+  if (expected.length !== received.length) return false;
+  let difference = 0;
+  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ received.charCodeAt(i);
+  return difference === 0;
 }

@@ -1,5 +1,10 @@
 import { createServer, type Socket } from "node:net";
-import { type TelehookError, TelehookError as TelehookErrorClass, type Update } from "@telehook/core";
+import {
+  type TelehookError,
+  TelehookError as TelehookErrorClass,
+  type Update,
+  type WebhookRegistrationConfig,
+} from "@telehook/core";
 import { updates } from "@telehook/testing";
 import { describe, test } from "vitest";
 import { type Cleanup, createCleanup } from "./helpers/cleanup.js";
@@ -127,7 +132,58 @@ describe.concurrent("instances starting together", () => {
 });
 
 describe.concurrent.each(ADAPTERS)("%s", (adapter) => {
-  test("a URL Telegram would refuse throws at construction, and nothing is sent", async ({
+  test("a URL Telegram would refuse is reported through ready and onError, nothing is sent, and the webhook serves", async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const cleanup = createCleanup(onTestFinished);
+    const emulator = await startEmulator(cleanup);
+    const bad: [string, Partial<WebhookRegistrationConfig>][] = [
+      ["ftp://127.0.0.1/bot", {}],
+      ["not a url", {}],
+      ["http://127.0.0.1:99999/bot", {}],
+      ["#fragment", {}],
+      // Outside local mode (a public apiRoot) an http URL or an unsupported port is refused the same way.
+      ["http://bot.example.com/bot", { apiRoot: "https://api.telegram.org" }],
+      ["https://bot.example.com:21/bot", { apiRoot: "https://api.telegram.org" }],
+    ];
+    for (const [url, extra] of bad) {
+      const listener = await openListener();
+      cleanup.add(() => listener.close());
+      const errors: TelehookError[] = [];
+      const received: number[] = [];
+      const server = listener.mount(adapter, {
+        secretToken: SECRET,
+        onUpdate: (update) => void received.push(update.update_id),
+        setWebhook: registerWith(emulator, url === "#fragment" ? `${listener.url}#fragment` : url, {
+          ...extra,
+          onError: (error) => errors.push(error),
+        }),
+      });
+      cleanup.add(() => server.webhook.close({ timeoutMs: 1000 }));
+      const outcome = await server.webhook.ready;
+      expect(outcome, url).toMatchObject({ ok: false, error: { code: "invalid_webhook_config" } });
+      expect(errors, url).toEqual([outcome?.ok === false ? outcome.error : undefined]);
+      expect(errors[0]?.message, url).not.toContain(emulator.token.split(":")[1]);
+      // setWebhook() says the same, again, without a call either.
+      await expect(server.webhook.setWebhook(), url).rejects.toMatchObject({
+        code: "invalid_webhook_config",
+      });
+      expect(errors, url).toHaveLength(2);
+      expect(emulator.calls, url).toHaveLength(0);
+
+      // The webhook Telegram already has may still be right: it keeps being served.
+      const response = await fetch(listener.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+        body: JSON.stringify(updates.message({ text: "still served", updateId: 1 })),
+      });
+      expect(response.status, url).toBe(200);
+      expect(received, url).toHaveLength(1);
+    }
+  });
+
+  test("a bad secret token still throws at construction, before any registration", async ({
     expect,
     onTestFinished,
   }) => {
@@ -135,30 +191,13 @@ describe.concurrent.each(ADAPTERS)("%s", (adapter) => {
     const emulator = await startEmulator(cleanup);
     const listener = await openListener();
     cleanup.add(() => listener.close());
-    for (const url of ["ftp://127.0.0.1/bot", "not a url", `${listener.url}#fragment`]) {
-      let thrown: unknown;
-      try {
-        const server = listener.mount(adapter, {
-          secretToken: SECRET,
-          onUpdate: () => {},
-          setWebhook: registerWith(emulator, url),
-        });
-        cleanup.add(() => server.webhook.close({ timeoutMs: 1000 }));
-      } catch (error) {
-        thrown = error;
-      }
-      expect(thrown, url).toBeInstanceOf(TelehookErrorClass);
-      expect((thrown as TelehookError).code, url).toBe("invalid_webhook_config");
-    }
-    // Outside local mode (a public apiRoot) an http URL is refused the same way, before any request.
     expect(() =>
       listener.mount(adapter, {
-        secretToken: SECRET,
+        secretToken: "not a valid secret!",
         onUpdate: () => {},
-        setWebhook: { token: emulator.token, url: listener.url, apiRoot: "https://api.telegram.org" },
+        setWebhook: registerWith(emulator, listener.url),
       }),
-    ).toThrow(expect.objectContaining({ code: "invalid_webhook_config" }));
-    // Let a wrongly started registration (next tick) show up before checking.
+    ).toThrow(TelehookErrorClass);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(emulator.calls).toHaveLength(0);
   });

@@ -5,6 +5,8 @@ import {
   type EnsureWebhookOptions,
   ensureWebhook,
   type KnownUpdateType,
+  redactSecret,
+  redactToken,
   splitFingerprint,
   TelehookError,
   type WebhookInfo,
@@ -72,10 +74,11 @@ interface Context {
  * process.exitCode = await runCli(process.argv.slice(2), process.env, process);
  */
 export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
-  const hidden = [env.TELEGRAM_BOT_TOKEN, env.WEBHOOK_SECRET];
+  const hidden = [env.WEBHOOK_SECRET];
+  // Core's redaction, so a token or a secret is hidden however it is spelled (e.g. percent-encoded in a URL).
   const redact = (text: string) => {
-    let safe = text;
-    for (const value of hidden) if (value && value.length >= 6) safe = safe.split(value).join("<redacted>");
+    let safe = redactToken(text, env.TELEGRAM_BOT_TOKEN ?? "");
+    for (const value of hidden) if (value) safe = redactSecret(safe, value);
     return safe;
   };
   const out = (text: string) => void io.stdout.write(redact(text));

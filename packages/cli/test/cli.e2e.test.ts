@@ -187,6 +187,55 @@ describe("telehook against the emulator", () => {
     expect(tolerant.stdout).toMatch(/note: last delivery error: Wrong response/);
   });
 
+  test("a registered URL that carries the token, percent-encoded in any way, never prints it", async () => {
+    const token = emulator.token;
+    const hex = (char: string) => char.charCodeAt(0).toString(16);
+    const encodings = [
+      encodeURIComponent(token),
+      token.replace(":", "%3a"),
+      [...token].map((char) => `%${hex(char).toUpperCase()}`).join(""),
+      [...token].map((char, i) => (i % 3 === 0 ? `%${hex(char)}` : char)).join(""),
+      token.replace(":", "%253A"),
+    ];
+    // Percent-decoded until nothing changes: the token must not be in there either.
+    const decoded = (text: string) => {
+      let previous = "";
+      let current = text;
+      while (current !== previous) {
+        previous = current;
+        current = current.replace(/%([0-9a-f]{2})/gi, (_, code: string) =>
+          String.fromCharCode(Number.parseInt(code, 16)),
+        );
+      }
+      return current;
+    };
+    for (const encoded of encodings) {
+      const url = `${webhookUrl}/bot${encoded}/hook`;
+      const registered = await fetch(`${emulator.apiRoot}/bot${token}/setWebhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ url }),
+      });
+      expect(await registered.json()).toMatchObject({ ok: true });
+      expect(emulator.webhookInfo().url).toBe(url);
+      const runs = [
+        await cli(["info"]),
+        await cli(["info", "--json"]),
+        await cli(["check", "--json"]),
+        await cli(["check", "--url", webhookUrl, "--json"]),
+        await cli(["check", "--url", webhookUrl]),
+        await cli(["delete"]),
+      ];
+      for (const { stdout, stderr } of runs) {
+        expect(stdout).toMatch(/\/hook/);
+        for (const output of [stdout, stderr]) {
+          expect(output).not.toContain(encoded);
+          expect(decoded(output)).not.toContain(token.split(":")[1]);
+        }
+      }
+    }
+  });
+
   test("the bot token from the environment is never printed, even on failures", async () => {
     const wrongRoot = await cli(["info", "--api-root", `${emulator.apiRoot}/bot${emulator.token}/`]);
     expect(wrongRoot.code).toBe(2);

@@ -37,6 +37,7 @@ export {
   prepareWebhook,
 } from "./bot-api/ensure-webhook.js";
 export { isLocalApiRoot } from "./bot-api/local-mode.js";
+export { redactSecret, redactToken } from "./bot-api/redact.js";
 export {
   FINGERPRINT_PARAM,
   removeFingerprint,
@@ -93,5 +94,13 @@ export type { Rejection, RejectionReason } from "./rejection.js";
 export type { WebhookResult } from "./result.js";
 export { assertValidSecretToken, SECRET_TOKEN_HEADER } from "./secret-token.js";
 export { type SourceIpOptions, TELEGRAM_SOURCE_RANGES, usesPeerAddress } from "./source-ip.js";
-export { isKnownUpdateType, type KnownUpdateType, type Update, type UpdateType } from "./update.js";
+export {
+  isKnownUpdateType,
+  type KnownUpdateType,
+  type SharedWidgetQuery,
+  type Update,
+  type UpdateType,
+  type WidgetQuery,
+  type WidgetQueryType,
+} from "./update.js";
 export { type WebhookControls, webhookControls } from "./webhook-controls.js";

@@ -1,5 +1,6 @@
 import type { ApiMethods, Opts, UserFromGetMe, WebhookInfo } from "@grammyjs/types";
 import { TelehookError } from "../errors.js";
+import { redactToken } from "./redact.js";
 import { abortedError, linkedSignal } from "./retry.js";
 import { TelegramApiError } from "./telegram-api-error.js";
 
@@ -315,13 +316,4 @@ function describeFailure(error: unknown, redact: (text: string) => string): stri
     }
   }
   return parts.join(": ").slice(0, 300) || "unknown network error";
-}
-
-/** Replaces the token, raw or URL-encoded, wherever it appears in text. */
-export function redactToken(text: string, token: string): string {
-  if (token === "") return text;
-  let result = text.split(token).join("<bot-token>");
-  const encoded = encodeURIComponent(token);
-  if (encoded !== token) result = result.split(encoded).join("<bot-token>");
-  return result;
 }

@@ -286,7 +286,10 @@ function setWebhookParams(config: ValidatedWebhookConfig, url: string): BotApiPa
     ...(config.secretToken !== undefined ? { secret_token: config.secretToken } : {}),
     ...(config.maxConnections !== undefined ? { max_connections: config.maxConnections } : {}),
     ...(config.ipAddress !== undefined ? { ip_address: config.ipAddress } : {}),
-    ...(config.allowedUpdates !== undefined ? { allowed_updates: config.allowedUpdates } : {}),
+    // Telegram takes the Bot API 10.4 names (widget_query, …), which @grammyjs/types (10.3) does not list.
+    ...(config.allowedUpdates !== undefined
+      ? { allowed_updates: config.allowedUpdates as BotApiParams<"setWebhook">["allowed_updates"] }
+      : {}),
     ...(config.dropPendingUpdates ? { drop_pending_updates: true } : {}),
     ...(config.certificate !== undefined ? { certificate: config.certificate } : {}),
   };

@@ -1,4 +1,5 @@
 import { TelehookError } from "../errors.js";
+import { assertValidSecretToken } from "../secret-token.js";
 import {
   type EnsureWebhookOptions,
   type EnsureWebhookResult,
@@ -62,10 +63,12 @@ export interface WebhookRegistration {
  * The non-throwing, run-once webhook registration that adapters build from
  * `telegramWebhook({ secretToken, setWebhook: { token, url, ... } })`.
  *
- * It validates everything at once and throws a TelehookError at construction for a bad URL, port, token or
- * secret (a setup mistake). Everything that needs the network happens later, in `ensureWebhook`, and never
- * rejects `ready`: failures are given to `onError` — by default logged with `console.error`, without the
- * token or the secret — and reported as `{ ok: false, error }`.
+ * Only a bad secret token, or options that are not objects, throw at construction: without a valid secret
+ * nothing can be served. A bad URL, port, bot token or other `setWebhook` setting (say, a typo in a deploy
+ * variable) does not take the server down, since the webhook Telegram already has may still be right: it is
+ * reported like any failed run, with no call to Telegram. Failures never reject `ready`: they are given to
+ * `onError` (by default logged with `console.error`, without the token or the secret) and reported as
+ * `{ ok: false, error }`.
  *
  * @example
  * const registration = createWebhookRegistration({
@@ -91,13 +94,14 @@ export function createWebhookRegistration(options: WebhookRegistrationOptions): 
 
   function setWebhook(): Promise<EnsureWebhookResult> {
     if (inFlight) return inFlight;
+    if (!prepared.ok) return fail(prepared.error);
     const linked = linkedSignal([options.setWebhook.signal, cancelled.signal]);
     const settle = () => {
       // Before anyone hears of the outcome, so a setWebhook() call made then starts a fresh run.
       inFlight = undefined;
       linked.dispose();
     };
-    inFlight = runPrepared(prepared, linked.signal).then(
+    inFlight = runPrepared(prepared.webhook, linked.signal).then(
       (result) => {
         settle();
         report(onResult, result, "onResult");
@@ -106,16 +110,20 @@ export function createWebhookRegistration(options: WebhookRegistrationOptions): 
       },
       (caught: unknown) => {
         settle();
-        const error =
+        return fail(
           caught instanceof TelehookError
             ? caught
-            : new TelehookError("bot_api_request_failed", "The webhook registration failed unexpectedly.");
-        report(onError, error, "onError");
-        if (!readySettled) resolveReady({ ok: false, error });
-        throw error;
+            : new TelehookError("bot_api_request_failed", "The webhook registration failed unexpectedly."),
+        );
       },
     );
     return inFlight;
+  }
+
+  function fail(error: TelehookError): Promise<never> {
+    report(onError, error, "onError");
+    if (!readySettled) resolveReady({ ok: false, error });
+    return Promise.reject(error);
   }
 
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -146,7 +154,15 @@ export function createWebhookRegistration(options: WebhookRegistrationOptions): 
   };
 }
 
-function prepareRegistration(options: WebhookRegistrationOptions): PreparedWebhook {
+/**
+ * Checks the options. What makes serving impossible (no options, a bad secret token) throws; a bad
+ * `setWebhook` setting is kept as the error every run reports.
+ */
+function prepareRegistration(
+  options: WebhookRegistrationOptions,
+):
+  | { readonly ok: true; readonly webhook: PreparedWebhook }
+  | { readonly ok: false; readonly error: TelehookError } {
   if (
     typeof options !== "object" ||
     options === null ||
@@ -167,11 +183,26 @@ function prepareRegistration(options: WebhookRegistrationOptions): PreparedWebho
   if (Array.isArray(secretToken) && registered === undefined) {
     throw new TelehookError("invalid_options", "secretToken is an empty list: give at least one secret.");
   }
-  return prepareWebhook({
-    ...options.setWebhook,
-    secretToken: registered as string | undefined,
-    allowUnauthenticated: options.allowUnauthenticated,
-  });
+  if (registered !== undefined) assertValidSecretToken(registered, "secretToken");
+  else if (options.allowUnauthenticated !== true) {
+    throw new TelehookError(
+      "invalid_options",
+      "secretToken is missing. Pass the secret the webhook checks, or set allowUnauthenticated: true to register the webhook without one.",
+    );
+  }
+  try {
+    return {
+      ok: true,
+      webhook: prepareWebhook({
+        ...options.setWebhook,
+        secretToken: registered,
+        allowUnauthenticated: options.allowUnauthenticated,
+      }),
+    };
+  } catch (error) {
+    if (error instanceof TelehookError) return { ok: false, error };
+    throw error;
+  }
 }
 
 function report<T>(hook: ((value: T) => void) | undefined, value: T, name: string): void {

@@ -39,19 +39,38 @@ const KEY_SOURCES: Readonly<Record<string, readonly [tag: string, pick: (payload
   managed_bot: ["managed_bot", (p) => p.user?.id],
   poll: ["poll", (p) => p.id],
   poll_answer: ["poll", (p) => p.poll_id],
+  shared_widget_query: ["shared_widget", (p) => p.from?.id],
+};
+
+/**
+ * Keys that depend on more than one field. A widget query (answered within 15 s) is queued by its chat, in
+ * its own namespace so that it never waits behind the chat's messages; a widget in an inline message has no
+ * chat, and then it is queued by its user.
+ */
+const COMPOSITE_KEYS: Readonly<Record<string, (payload: Keyed & HasId) => string | undefined>> = {
+  widget_query: (p) =>
+    p.chat?.id !== undefined
+      ? `widget:${p.chat.id}`
+      : p.from?.id !== undefined
+        ? `widget_user:${p.from.id}`
+        : undefined,
 };
 
 /**
  * The key Telegram serialises an update by: one update of a key is in flight at a time, so telehook keeps
- * the same order locally. Messages are keyed by chat, queries by user, polls by poll. An update type that
- * is not known, or lacks the id, has no key and is never held back.
+ * the same order locally. Messages are keyed by chat, queries by user, polls by poll, widget queries by chat
+ * (their own namespace) or else by user. Time-limited updates (payments, callback and widget queries) never
+ * share a key with a chat's messages. An update type that is not known, or lacks the id, has no key and is
+ * never held back.
  */
 export function queueKeyOf(update: Update, updateType: string): string | undefined {
-  // An own-property lookup: a type key such as "constructor" is an unknown type, not Object.prototype's.
-  if (!Object.hasOwn(KEY_SOURCES, updateType)) return undefined;
-  const source = KEY_SOURCES[updateType] as (typeof KEY_SOURCES)[string];
+  const source = Object.hasOwn(KEY_SOURCES, updateType) ? KEY_SOURCES[updateType] : undefined;
+  const composite = Object.hasOwn(COMPOSITE_KEYS, updateType) ? COMPOSITE_KEYS[updateType] : undefined;
+  if (!source && !composite) return undefined;
   const payload = (update as unknown as Record<string, unknown>)[updateType];
   if (typeof payload !== "object" || payload === null) return undefined;
+  if (composite) return composite(payload as Keyed & HasId);
+  if (!source) return undefined;
   const id = source[1](payload as Keyed & HasId);
   return id === undefined ? undefined : `${source[0]}:${id}`;
 }

@@ -241,13 +241,37 @@ describe("createWebhookRegistration", () => {
     expect((await registration.ready).ok).toBe(true);
   });
 
-  test("bad configuration throws at construction; a secret inside setWebhook is refused", () => {
-    expect(() =>
-      createWebhookRegistration({
+  test("a bad setWebhook setting is reported through ready and onError, with no call; a bad secret throws", async () => {
+    const bot = await scriptedBotApi();
+    for (const setting of [
+      { url: "ftp://bot.example.com/" },
+      { url: "https://bot.example.com:21/" },
+      { url: URL_, token: "" },
+      { url: URL_, token: "123:has space" },
+      { url: URL_, maxConnections: 0 },
+    ]) {
+      const onError = vi.fn();
+      const registration = createWebhookRegistration({
         secretToken: SECRET,
-        setWebhook: { token: TOKEN, url: "http://bot.example.com/" },
-      }),
-    ).toThrow(TelehookError);
+        setWebhook: { token: TOKEN, apiRoot: bot.apiRoot, local: false, onError, ...setting },
+      });
+      const outcome = await registration.ready;
+      expect(outcome, setting.url).toMatchObject({ ok: false, error: expect.any(TelehookError) });
+      expect(onError).toHaveBeenCalledTimes(1);
+      await expect(registration.setWebhook()).rejects.toBeInstanceOf(TelehookError);
+      expect(onError).toHaveBeenCalledTimes(2);
+      if (!outcome.ok) expectNothingLeaks(outcome.error, TOKEN, SECRET);
+    }
+    expect(bot.requests).toHaveLength(0);
+
+    for (const secretToken of ["has spaces", [], `${TOKEN}`]) {
+      expect(() =>
+        createWebhookRegistration({
+          secretToken,
+          setWebhook: { token: TOKEN, apiRoot: bot.apiRoot, url: URL_ },
+        }),
+      ).toThrow(TelehookError);
+    }
     expect(() =>
       createWebhookRegistration({
         secretToken: SECRET,

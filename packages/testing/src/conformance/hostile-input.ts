@@ -26,8 +26,15 @@ function isUpdate(body: string): boolean {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const id = (value as Partial<Update>).update_id;
   if (!Number.isSafeInteger(id) || (id as number) < 0) return false;
-  if (JSON.stringify(value).includes('"__proto__"') && body.includes('"__proto__"')) return false;
+  if (hasOwnProtoKey(value)) return false;
   return Object.keys(value).some((key) => key !== "update_id");
+}
+
+/** Whether any object in parsed JSON has an own `__proto__` key, however the text spelled it. */
+function hasOwnProtoKey(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.hasOwn(value, "__proto__")) return true;
+  return Object.values(value).some(hasOwnProtoKey);
 }
 
 const secretHeader = fc.oneof(

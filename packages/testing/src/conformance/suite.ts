@@ -208,6 +208,16 @@ export function describeWebhookConformance(name: string, harness: ConformanceHar
       ["a string update_id", '{"update_id":"1","message":{}}', "invalid_update"],
       ["an update with no type", '{"update_id":1}', "invalid_update"],
       ["a __proto__ key", '{"update_id":1,"message":{"__proto__":{"admin":true}}}', "forbidden_key"],
+      [
+        "an escaped __proto__ key",
+        String.raw`{"update_id":1,"message":{"\u005f_proto__":{"a":1}}}`,
+        "forbidden_key",
+      ],
+      [
+        "a __proto__ key escaped in upper case",
+        String.raw`{"update_id":1,"\u005F\u005F\u0070roto__":{}}`,
+        "forbidden_key",
+      ],
     ])("answers 400 to %s and never calls onUpdate", async (_, body, reason) => {
       await withWebhook({}, async (webhook, recorded) => {
         const response = await webhook.send(post(body));

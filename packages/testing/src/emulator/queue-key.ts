@@ -46,6 +46,12 @@ export function queueKeyOf(type: string, payload: unknown): number {
       return userId(p, "from") + shifted(12);
     case "managed_bot":
       return userId(p, "user") + shifted(13);
+    // Bot API 10.4, not read from the server's source: queued apart from the chat's messages (they must be
+    // answered within 15 s), by the chat when there is one, else by the user. The offsets are this emulator's.
+    case "widget_query":
+      return asRecord(p.chat).id !== undefined ? chatId(p) + shifted(14) : userId(p, "from") + shifted(15);
+    case "shared_widget_query":
+      return userId(p, "from") + shifted(16);
     case "poll":
       return numericId(p.id);
     case "poll_answer":

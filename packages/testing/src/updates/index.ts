@@ -21,9 +21,10 @@ import {
   shippingQuery,
 } from "./queries.js";
 import { messageReaction, messageReactionCount } from "./reactions.js";
+import { sharedWidgetQuery, widgetQuery } from "./widgets.js";
 
 /**
- * Update factories, one for every update type of Bot API 10.0. Each takes an options object with sensible
+ * Update factories, one for every update type of Bot API 10.5. Each takes an options object with sensible
  * defaults (the default user in their private chat with the bot, dates of now) and returns the update without
  * an `update_id`, which the emulator assigns; pass `updateId` to set one.
  *
@@ -57,6 +58,8 @@ export const updates = {
   removedChatBoost,
   managedBot,
   guestMessage,
+  widgetQuery,
+  sharedWidgetQuery,
 } as const;
 
 export type { BoostOptions, ChatBoostOptions, RemovedChatBoostOptions } from "./boosts.js";
@@ -93,3 +96,4 @@ export type {
 } from "./queries.js";
 export type { MessageReactionCountOptions, MessageReactionOptions } from "./reactions.js";
 export type { UpdateInit, UpdateOf } from "./types.js";
+export type { SharedWidgetQueryOptions, WidgetQueryOptions } from "./widgets.js";

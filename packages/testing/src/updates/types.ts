@@ -36,6 +36,9 @@ export type ReactionType = MessageReactionUpdated["new_reaction"][number];
 export type BusinessConnection = NonNullable<Update["business_connection"]>;
 export type BusinessMessagesDeleted = NonNullable<Update["deleted_business_messages"]>;
 export type ManagedBotUpdated = NonNullable<Update["managed_bot"]>;
+export type WidgetQuery = NonNullable<Update["widget_query"]>;
+export type SharedWidgetQuery = NonNullable<Update["shared_widget_query"]>;
+export type WidgetQueryType = WidgetQuery["type"];
 export type MessageEntity = NonNullable<Message["entities"]>[number];
 export type InlineKeyboardMarkup = NonNullable<Message["reply_markup"]>;
 

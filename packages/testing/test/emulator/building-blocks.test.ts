@@ -96,6 +96,24 @@ describe("queueKeyOf", () => {
     expect(key(updates.myChatMember({ chatId: 9 }))).toBe(9 + 5 * 2 ** 33);
     expect(key(updates.pollAnswer({ pollId: "123" }))).toBe(123);
   });
+
+  it("keys widget queries by chat apart from the chat's messages, else by user; shared ones by user", () => {
+    const key = (update: object) => {
+      const [type, payload] = Object.entries(update)[0] as [string, unknown];
+      return queueKeyOf(type, payload);
+    };
+    const chatWidget = key(updates.widgetQuery({ chatId: -100500, fromId: 7 }));
+    expect(chatWidget).toBe(key(updates.widgetQuery({ chatId: -100500, fromId: 8 })));
+    expect(chatWidget).not.toBe(key(updates.widgetQuery({ chatId: -100501, fromId: 7 })));
+    expect(chatWidget).not.toBe(key(updates.message({ chatId: -100500 })));
+    const inlineWidget = key(updates.widgetQuery({ inline: true, fromId: 7 }));
+    expect(inlineWidget).toBe(key(updates.widgetQuery({ inline: true, fromId: 7 })));
+    expect(inlineWidget).not.toBe(key(updates.widgetQuery({ inline: true, fromId: 8 })));
+    const shared = key(updates.sharedWidgetQuery({ fromId: 7 }));
+    expect(new Set([shared, inlineWidget, key(updates.callbackQuery({ fromId: 7 }))]).size).toBe(3);
+    // A callback query from an inline message (no message, Bot API 10.5) is keyed by its user too.
+    expect(key(updates.callbackQuery({ fromId: 7, message: null }))).toBe(7 + 3 * 2 ** 33);
+  });
 });
 
 describe("HttpResponseParser", () => {

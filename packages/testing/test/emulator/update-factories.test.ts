@@ -39,6 +39,8 @@ const FACTORY_TYPES: Record<keyof typeof updates, string> = {
   removedChatBoost: "removed_chat_boost",
   managedBot: "managed_bot",
   guestMessage: "guest_message",
+  widgetQuery: "widget_query",
+  sharedWidgetQuery: "shared_widget_query",
 };
 
 let emulator: TelegramEmulator | undefined;
@@ -53,7 +55,7 @@ afterEach(async () => {
 });
 
 describe("update factories", () => {
-  it("cover every update type of Bot API 10.0", () => {
+  it("cover every update type of Bot API 10.5", () => {
     expect(new Set(Object.values(FACTORY_TYPES))).toEqual(new Set(SERVER_UPDATE_TYPE_ORDER));
   });
 
@@ -69,6 +71,23 @@ describe("update factories", () => {
     expect(queued.update_id).toBe(500);
     const polled = await callApi(emulator, "getUpdates");
     expect(polled.body.result).toEqual([{ update_id: 500, [type]: payload }]);
+  });
+
+  it("make Bot API 10.4 widget queries, in a chat or an inline message, and shared ones without a chat", () => {
+    const inChat = updates.widgetQuery({ chatId: -1001, fromId: 7, data: "tap" }).widget_query;
+    expect(inChat).toMatchObject({
+      from: { id: 7 },
+      chat: { id: -1001 },
+      data: "tap",
+      type: { type: "data" },
+    });
+    expect(inChat.message_id).toEqual(expect.any(Number));
+    const inline = updates.widgetQuery({ inline: true }).widget_query;
+    expect(inline).not.toHaveProperty("chat");
+    expect(inline.inline_message_id).toEqual(expect.any(String));
+    const shared = updates.sharedWidgetQuery({ fromId: 8, widgetId: "55" }).shared_widget_query;
+    expect(shared).toMatchObject({ from: { id: 8 }, widget_id: "55" });
+    expect(shared).not.toHaveProperty("chat");
   });
 
   it("uses the default user and their private chat, and marks /commands", () => {
