@@ -13,6 +13,7 @@ import { type BodyInput, readBody } from "./read-body.js";
 import { type RejectionReason, rejection } from "./rejection.js";
 import { rejectionResult, type WebhookResult } from "./result.js";
 import { createSecretTokenMatcher, SECRET_TOKEN_HEADER } from "./secret-token.js";
+import type { WebhookStats } from "./stats.js";
 
 /**
  * The tiny request every adapter hands to the core. It is structural: a framework's request object never
@@ -63,6 +64,12 @@ export interface WebhookHandler {
    * joins the registration in progress. Rejects with a `TelehookError` on failure.
    */
   setWebhook(): Promise<EnsureWebhookResult>;
+  /**
+   * A cheap snapshot of what the webhook did since it was built: counts per outcome and rejection reason,
+   * updates in flight and queued, the age of the oldest run, the store's health. Mount it on a health
+   * route. Without the `stats` option (`stats: false`) the counts are empty.
+   */
+  stats(): WebhookStats;
 }
 
 const ALLOW_POST = { allow: "POST" };
@@ -92,9 +99,12 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
   const delivery = createDelivery(resolved, activity);
   let closing = false;
 
+  const { events } = resolved;
+
   function reject(reason: RejectionReason, headers?: Record<string, string>): WebhookResult {
     const turnedAway = rejection(reason);
     resolved.onReject(turnedAway);
+    if (events) events.emit({ type: "rejected", time: performance.now(), status: turnedAway.status, reason });
     return rejectionResult(turnedAway, headers);
   }
 
@@ -143,13 +153,21 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
   async function close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<CloseResult> {
     closing = true;
     registration?.cancel();
+    if (events) events.emit({ type: "closing", time: performance.now() });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, timeoutMs);
     });
     await Promise.race([activity.idle(), timeout]);
     clearTimeout(timer);
-    return { drained: activity.count === 0, unfinished: delivery.unfinished };
+    const result = { drained: activity.count === 0, unfinished: delivery.unfinished };
+    if (events) events.emit({ type: "drained", time: performance.now(), ...result });
+    return result;
+  }
+
+  function stats(): WebhookStats {
+    const live = { unfinished: delivery.unfinished, queued: delivery.queued };
+    return resolved.stats ? resolved.stats.snapshot(live) : emptyStats(live);
   }
 
   return {
@@ -157,6 +175,19 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     close,
     ready: registration ? registration.ready : Promise.resolve(null),
     setWebhook: () => (registration ? registration.setWebhook() : Promise.reject(notConfigured())),
+    stats,
+  };
+}
+
+function emptyStats(live: { unfinished: number; queued: number }): WebhookStats {
+  return {
+    uptimeMs: 0,
+    counts: {},
+    rejections: {},
+    inFlight: live.unfinished,
+    queued: live.queued,
+    oldestRunningMs: 0,
+    store: { healthy: true, failures: 0 },
   };
 }
 

@@ -77,6 +77,7 @@ export type { ErrorPolicy } from "./delivery/error-policy.js";
 export { queueKeyOf } from "./delivery/queue-key.js";
 export type { WebhookReply, WebhookReplyMethod } from "./delivery/webhook-reply.js";
 export { TelehookError, type TelehookErrorCode } from "./errors.js";
+export type { RequestEvent, UpdateEvent, WebhookEvent, WebhookInstrumentation } from "./events.js";
 export {
   createFetchHandler,
   type FetchRequestContext,
@@ -88,12 +89,14 @@ export {
   type WebhookHandler,
   type WebhookRequest,
 } from "./handler.js";
+export type { LogLevel, WebhookLogger } from "./logger.js";
 export type { UpdateContext, UpdateHandler, WebhookOptions } from "./options.js";
 export type { BodyInput } from "./read-body.js";
 export type { Rejection, RejectionReason } from "./rejection.js";
 export type { WebhookResult } from "./result.js";
 export { assertValidSecretToken, SECRET_TOKEN_HEADER } from "./secret-token.js";
 export { type SourceIpOptions, TELEGRAM_SOURCE_RANGES, usesPeerAddress } from "./source-ip.js";
+export type { WebhookStats } from "./stats.js";
 export {
   isKnownUpdateType,
   type KnownUpdateType,

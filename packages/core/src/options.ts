@@ -4,10 +4,13 @@ import { createMemoryStore, type DeliveryStore } from "./delivery/delivery-store
 import type { ErrorPolicy } from "./delivery/error-policy.js";
 import type { WebhookReply } from "./delivery/webhook-reply.js";
 import { TelehookError } from "./errors.js";
+import { createEvents, type Events, type WebhookInstrumentation } from "./events.js";
+import { createLogInstrumentation, type LogLevel, type WebhookLogger } from "./logger.js";
 import type { ReadLimits } from "./read-body.js";
 import type { Rejection } from "./rejection.js";
 import { assertValidSecretToken } from "./secret-token.js";
 import { createSourceIpCheck, type SourceIpOptions } from "./source-ip.js";
+import { createStatsCollector } from "./stats.js";
 import type { Update, UpdateType } from "./update.js";
 
 /** What `onUpdate` gets beside the update. */
@@ -95,6 +98,37 @@ export interface WebhookOptions {
    * @default 1000
    */
   maxQueued?: number;
+  /**
+   * How many runs of `onUpdate` may be going at once, including those the deadline already answered. Past
+   * it, a new update is answered 503 `overloaded` with `Retry-After` before anything runs, and Telegram keeps
+   * it. Telegram opens at most 100 connections, so more than this means handlers pile up.
+   * @default 1000
+   */
+  maxInFlight?: number;
+  /**
+   * Consumers of the webhook's events (received, started, finished, failed, refused, shed…), such as
+   * `openTelemetry()` from `@telehook/opentelemetry`. Events never carry a body, a secret, a token or message
+   * text; chat and user ids only for a consumer that sets `includeIds`.
+   * @see https://github.com/telehook/telehook#observability
+   */
+  instrumentation?: WebhookInstrumentation | readonly WebhookInstrumentation[];
+  /**
+   * A logger for the webhook's events (`console`, pino, winston…). Quiet without one.
+   * @see https://github.com/telehook/telehook#observability
+   */
+  logger?: WebhookLogger;
+  /**
+   * The least severe events `logger` gets: `debug` (every update), `info` (early answers, duplicates),
+   * `warn` (rejections, failures), `error` (dead letters, stuck runs, store failures).
+   * @default "info"
+   */
+  logLevel?: LogLevel;
+  /**
+   * Count outcomes for `handler.stats()`. With `false`, and no `instrumentation` or `logger`, no event is
+   * ever built.
+   * @default true
+   */
+  stats?: boolean;
   /**
    * How long one call to the store may take. A store that fails or does not answer in time makes the
    * update's claim fail: it is answered 503 with `Retry-After` (fail closed), and `onError` is told.
@@ -190,6 +224,9 @@ export interface ResolvedOptions {
   readonly deadlineMs: number;
   readonly maxRunMs: number;
   readonly queueLimits: QueueLimits;
+  readonly maxInFlight: number;
+  readonly events: Events | null;
+  readonly stats: ReturnType<typeof createStatsCollector> | null;
   readonly storeTimeoutMs: number;
   readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
   readonly onDeadline: (update: Update, context: UpdateContext) => void;
@@ -242,6 +279,8 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
       perKey: wholeNumber(options.maxQueuedPerChat ?? 10, "maxQueuedPerChat", 0),
       total: wholeNumber(options.maxQueued ?? 1000, "maxQueued", 0),
     },
+    maxInFlight: wholeNumber(options.maxInFlight ?? 1000, "maxInFlight", 1),
+    ...resolveEvents(options),
     storeTimeoutMs: wholeNumber(options.storeTimeoutMs ?? 5000, "storeTimeoutMs", 1),
     waitUntil: options.waitUntil ? guard(options.waitUntil, () => {}) : undefined,
     onDeadline: guard(options.onDeadline, () => {}),
@@ -262,6 +301,25 @@ function wholeNumber(value: number, name: string, minimum: number): number {
     throw new TelehookError("invalid_options", `${name} must be a whole number, at least ${minimum}.`);
   }
   return value;
+}
+
+function resolveEvents(options: WebhookOptions): Pick<ResolvedOptions, "events" | "stats"> {
+  const stats = options.stats === false ? null : createStatsCollector();
+  const given = options.instrumentation;
+  const consumers =
+    given === undefined ? [] : Array.isArray(given) ? [...given] : [given as WebhookInstrumentation];
+  for (const consumer of consumers) {
+    if (typeof consumer !== "object" || consumer === null || typeof consumer.onEvent !== "function") {
+      throw new TelehookError(
+        "invalid_options",
+        "each instrumentation must be an object with an onEvent method.",
+      );
+    }
+  }
+  if (options.logger !== undefined)
+    consumers.push(createLogInstrumentation(options.logger, options.logLevel));
+  if (stats) consumers.push(stats.instrumentation);
+  return { events: createEvents(consumers), stats };
 }
 
 function resolveStore(store: DeliveryStore | undefined): DeliveryStore {

@@ -28,6 +28,7 @@ const REJECTIONS = {
     "The update could not start before the deadline (an earlier update of its chat is still running, or the store was slow); Telegram will deliver it again.",
   ],
   queue_full: [503, "Too many updates are waiting for their chat; Telegram will deliver this one again."],
+  overloaded: [503, "Too many updates are running (maxInFlight); Telegram will deliver this one again."],
   store_unavailable: [503, "The dedupe store did not answer; Telegram will deliver this update again."],
   duplicate_in_progress: [409, "Another copy of this update is being handled; deliver it again later."],
   handler_failed: [500, "The update handler failed."],

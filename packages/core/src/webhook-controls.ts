@@ -14,9 +14,17 @@ export interface WebhookControls {
   readonly ready: WebhookHandler["ready"];
   /** See {@link WebhookHandler.setWebhook}. */
   setWebhook: WebhookHandler["setWebhook"];
+  /** See {@link WebhookHandler.stats}. */
+  stats: WebhookHandler["stats"];
 }
 
 /** The controls of a handler, to attach to an adapter's middleware with `Object.assign`. */
 export function webhookControls(handler: WebhookHandler): WebhookControls {
-  return { handler, close: handler.close, ready: handler.ready, setWebhook: handler.setWebhook };
+  return {
+    handler,
+    close: handler.close,
+    ready: handler.ready,
+    setWebhook: handler.setWebhook,
+    stats: handler.stats,
+  };
 }

@@ -1,4 +1,5 @@
 import { TelehookError } from "../errors.js";
+import { errorTypeOf, type UpdateEvent, type WebhookEvent } from "../events.js";
 import type { ResolvedOptions, UpdateContext } from "../options.js";
 import type { ParsedUpdate } from "../parse-update.js";
 import { type RejectionReason, rejection } from "../rejection.js";
@@ -54,6 +55,9 @@ class Execution {
   acknowledged = false;
   /** The run passed `maxRunMs`: its chat went on without it and it no longer counts as in flight. */
   abandoned = false;
+  /** When it arrived and when `onUpdate` started (`performance.now()`), only while events are listened to. */
+  receivedAt = 0;
+  startedAt = 0;
   #respond!: (result: WebhookResult) => void;
   #responded = false;
   #finished: (() => void) | undefined;
@@ -108,6 +112,7 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
   const store = options.store;
   const retryHeaders = { "retry-after": String(options.retryAfterSeconds) };
   const instance = instanceId();
+  const events = options.events;
   let runs = 0;
   let unfinished = 0;
 
@@ -120,9 +125,14 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
   /** Delivers one update; a copy of an update still running joins that run instead of starting another. */
   function deliver({ update, updateType }: ParsedUpdate, waitUntil?: WaitUntil): Promise<WebhookResult> {
     const joined = store ? running.get(update.update_id) : undefined;
-    if (joined) return joined.response;
+    if (joined) {
+      if (events) emit(joined, "duplicate", { outcome: "joined" });
+      return joined.response;
+    }
     const key = queueKeyOf(update, updateType);
-    if (!queues.hasRoom(key)) return Promise.resolve(refuse("queue_full"));
+    if (unfinished >= options.maxInFlight)
+      return Promise.resolve(refuse("overloaded", update, updateType, key));
+    if (!queues.hasRoom(key)) return Promise.resolve(refuse("queue_full", update, updateType, key));
     return start(update, { updateType }, key, waitUntil).response;
   }
 
@@ -135,13 +145,14 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
   function deliverWhileClosing({ update, updateType }: ParsedUpdate): Promise<WebhookResult> {
     const joined = store ? running.get(update.update_id) : undefined;
     if (joined) return joined.response;
-    if (!store) return Promise.resolve(refuse("shutting_down"));
-    const claim = claimOf(update, queueKeyOf(update, updateType));
+    const key = queueKeyOf(update, updateType);
+    if (!store) return Promise.resolve(refuse("shutting_down", update, updateType, key));
+    const claim = claimOf(update, key);
     const answer = (granted: ClaimResult | StoreFailure): MaybePromise<WebhookResult> => {
       if (granted === "done") return doneResult(update);
-      if (granted === "busy") return refuse("duplicate_in_progress");
-      if (granted === "claimed") return after(tellStore("release", claim, update), refuse("shutting_down"));
-      return refuse("shutting_down");
+      if (granted === "busy") return refuse("duplicate_in_progress", update, updateType, key);
+      const refused = refuse("shutting_down", update, updateType, key);
+      return granted === "claimed" ? after(tellStore("release", claim, update), refused) : refused;
     };
     const granted = claimUpdate(claim, update);
     return Promise.resolve(granted instanceof Promise ? granted.then(answer) : answer(granted));
@@ -157,12 +168,17 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     activity.begin();
     unfinished++;
     if (store) running.set(update.update_id, execution);
+    if (events) {
+      execution.receivedAt = performance.now();
+      emit(execution, "received");
+    }
     execution.timer = startTimer(options.deadlineMs, () => deadlinePassed(execution));
     // The place in the chat's line is taken on arrival, so nothing of the chat that comes later can run
     // first; the store is asked once the line reaches it, for the update and its chat together.
     const begin = () => (store ? askStore(execution) : run(execution));
     execution.place = queues.enter(key, begin);
     if (execution.place.hasTurn) begin();
+    else if (events) emit(execution, "queued");
     return execution;
   }
 
@@ -185,13 +201,21 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     } else if (granted === "queued") {
       // Another instance runs an earlier update of this chat: ask again until the deadline says 503.
       execution.storeTimer = startTimer(QUEUED_RETRY_MS, () => askStore(execution));
-    } else if (granted === "done") endUnstarted(execution, doneResult(execution.update));
-    else if (granted === "busy") endUnstarted(execution, refuse("duplicate_in_progress"));
-    else endUnstarted(execution, refuse("store_unavailable"));
+    } else if (granted === "done") {
+      if (events) emit(execution, "duplicate", { outcome: "done" });
+      endUnstarted(execution, doneResult(execution.update));
+    } else if (granted === "busy") {
+      if (events) emit(execution, "duplicate", { outcome: "busy" });
+      endUnstarted(execution, refuseExecution(execution, "duplicate_in_progress"));
+    } else endUnstarted(execution, refuseExecution(execution, "store_unavailable"));
   }
 
   function run(execution: Execution): void {
     execution.phase = "running";
+    if (events) {
+      execution.startedAt = performance.now();
+      emit(execution, "started", { waitedMs: execution.startedAt - execution.receivedAt });
+    }
     const { update, context } = execution;
     settle(() => options.onUpdate(update, context)).then(
       (returned) => settled(execution, succeeded(execution, returned)),
@@ -205,12 +229,13 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
    */
   function deadlinePassed(execution: Execution): void {
     if (execution.phase === "waiting") {
-      endUnstarted(execution, refuse("not_started"));
+      endUnstarted(execution, refuseExecution(execution, "not_started"));
       return;
     }
     if (execution.phase !== "running") return;
     execution.acknowledged = true;
     execution.respond(OK_RESULT);
+    if (events) emit(execution, "acknowledged", { afterMs: performance.now() - execution.receivedAt });
     options.onDeadline(execution.update, execution.context);
     callWaitUntil(execution.waitUntil ?? options.waitUntil, execution.finished());
     execution.timer = startTimer(options.maxRunMs - options.deadlineMs, () => stuck(execution));
@@ -248,6 +273,7 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     execution.claimed = false;
     execution.place?.leave();
     const { update_id } = execution.update;
+    if (events) emit(execution, "stuck");
     options.onError(
       new TelehookError(
         "handler_timeout",
@@ -285,6 +311,10 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
 
   function succeeded(execution: Execution, returned: unknown): MaybePromise<WebhookResult> {
     const { update } = execution;
+    if (events) {
+      const durationMs = performance.now() - execution.startedAt;
+      emit(execution, "finished", { durationMs, acknowledgedEarly: execution.acknowledged });
+    }
     ledger.succeeded(update.update_id);
     let result = OK_RESULT;
     const body = replyBody(returned, options.webhookReply, execution.acknowledged);
@@ -300,6 +330,16 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     const { update } = execution;
     options.onError(error, update);
     const verdict = execution.acknowledged ? "acknowledge" : decide(error, update);
+    if (events) {
+      const errorType = errorTypeOf(error);
+      const durationMs = performance.now() - execution.startedAt;
+      emit(execution, "failed", {
+        durationMs,
+        errorType,
+        verdict: verdict === "retry" ? "retry" : "dead_letter",
+      });
+      if (verdict !== "retry") emit(execution, "dead_lettered", { errorType });
+    }
     if (verdict === "retry") {
       return after(
         finishClaim("release", execution),
@@ -326,10 +366,56 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     return body === undefined ? OK_RESULT : replyResult(body);
   }
 
-  function refuse(reason: RejectionReason): WebhookResult {
+  /** Answers an update non-2xx with Retry-After, before it ran: Telegram keeps it. */
+  function refuse(
+    reason: RejectionReason,
+    update: Update,
+    updateType: string,
+    key: string | undefined,
+  ): WebhookResult {
     const turnedAway = rejection(reason);
     options.onReject(turnedAway);
+    if (events) {
+      const shed = reason === "queue_full" || reason === "overloaded";
+      events.emit({
+        ...eventFields("refused", update, updateType, key, `${instance}:-`),
+        status: turnedAway.status,
+        reason,
+        shed,
+      });
+    }
     return rejectionResult(turnedAway, retryHeaders);
+  }
+
+  function refuseExecution(execution: Execution, reason: RejectionReason): WebhookResult {
+    const { update, context, claim } = execution;
+    return refuse(reason, update, context.updateType, claim.queueKey);
+  }
+
+  /** The fields every event about one update has. */
+  function eventFields<T extends string>(
+    type: T,
+    update: Update,
+    updateType: string,
+    key: string | undefined,
+    runId: string,
+  ): UpdateEvent<T> {
+    const queueKind = key === undefined ? undefined : key.slice(0, key.indexOf(":"));
+    const fields = {
+      type,
+      time: performance.now(),
+      updateId: update.update_id,
+      updateType,
+      queueKind,
+      runId,
+    };
+    return events?.includeIds ? { ...fields, queueKey: key } : fields;
+  }
+
+  function emit(execution: Execution, type: string, extra?: object): void {
+    const { update, context, claim } = execution;
+    const fields = eventFields(type, update, context.updateType, claim.queueKey, claim.owner);
+    (events as NonNullable<typeof events>).emit({ ...fields, ...extra } as WebhookEvent);
   }
 
   /** The store's claim, checked: anything but the four answers is a store failure, never a lasting 409. */
@@ -379,6 +465,14 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
   }
 
   function storeFailed(action: string, update: Update, failure: StoreFailure): StoreFailure {
+    if (events) {
+      events.emit({
+        ...eventFields("store_error", update, updateTypeOf(update), undefined, `${instance}:-`),
+        action: action.split(" ")[0] as "claim",
+        timedOut: failure.timedOut,
+        errorType: failure.timedOut ? "timeout" : errorTypeOf(failure.cause),
+      });
+    }
     const what = failure.timedOut ? `did not answer within ${options.storeTimeoutMs} ms` : "failed";
     const message = `the delivery store ${what} to ${action} update ${update.update_id}.`;
     options.onError(new TelehookError("store_failed", message, { cause: failure.cause }), update);
@@ -391,6 +485,10 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     /** How many runs of `onUpdate` have not finished, including ones already acknowledged. */
     get unfinished(): number {
       return unfinished;
+    },
+    /** How many updates wait behind an earlier update of their chat. */
+    get queued(): number {
+      return queues.waiting;
     },
   };
 }
@@ -417,6 +515,12 @@ function callWaitUntil(waitUntil: WaitUntil | undefined, promise: Promise<unknow
 function instanceId(): string {
   const webCrypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   return webCrypto?.randomUUID ? webCrypto.randomUUID() : Math.random().toString(36).slice(2);
+}
+
+/** The update's type key, for events that only have the update. */
+function updateTypeOf(update: Update): string {
+  for (const key in update) if (key !== "update_id") return key;
+  return "unknown";
 }
 
 function describe(value: unknown): string {
