@@ -34,6 +34,18 @@ export interface WebhookRequest {
    * option when given.
    */
   readonly waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  /**
+   * This request's own deadline in milliseconds, when it must be shorter than the `deadlineMs` option: a
+   * serverless invocation's remaining time, less a margin.
+   */
+  readonly deadlineMs?: number | undefined;
+  /**
+   * What the deadline does with an update that is still running. `"acknowledge"` (the default) answers 200
+   * and lets it run on. `"refuse"` answers 503 with `Retry-After` instead, for platforms that freeze work
+   * after the answer (AWS Lambda): Telegram sends the update again, and the copy is deduplicated against
+   * this run's outcome.
+   */
+  readonly whenRunningAtDeadline?: "acknowledge" | "refuse" | undefined;
 }
 
 /** What `close()` found when it returned. */
@@ -134,7 +146,7 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     const read = readBody(request.body, resolved.readLimits, declaredLength);
     const parsed = parseUpdate(read instanceof Promise ? await read : read);
     if (typeof parsed === "string") return reject(parsed);
-    return closing ? delivery.deliverWhileClosing(parsed) : delivery.deliver(parsed, request.waitUntil);
+    return closing ? delivery.deliverWhileClosing(parsed) : delivery.deliver(parsed, request);
   }
 
   async function handleSafely(request: WebhookRequest): Promise<WebhookResult> {

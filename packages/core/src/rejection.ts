@@ -29,6 +29,10 @@ const REJECTIONS = {
   ],
   queue_full: [503, "Too many updates are waiting for their chat; Telegram will deliver this one again."],
   overloaded: [503, "Too many updates are running (maxInFlight); Telegram will deliver this one again."],
+  still_running: [
+    503,
+    "The update is still running and this platform may freeze it after the answer; Telegram will deliver it again.",
+  ],
   store_unavailable: [503, "The dedupe store did not answer; Telegram will deliver this update again."],
   duplicate_in_progress: [409, "Another copy of this update is being handled; deliver it again later."],
   handler_failed: [500, "The update handler failed."],

@@ -1,4 +1,10 @@
-import { createMemoryStore, createWebhookHandler, type Update, type WebhookOptions } from "@telehook/core";
+import {
+  createMemoryStore,
+  createWebhookHandler,
+  type Update,
+  type WebhookOptions,
+  type WebhookRequest,
+} from "@telehook/core";
 import { describe, expect, test } from "vitest";
 import { SECRET, telegramRequest } from "./helpers.js";
 
@@ -409,5 +415,67 @@ describe("registering the webhook on start-up", () => {
         setWebhook: { token: "1:x", url: "https://bot.example.com/bot", secretToken: "other" } as never,
       }),
     ).toThrow(/share one secret/);
+  });
+});
+
+describe("per-request deadlines (serverless)", () => {
+  const request = (update: Update, extra: Partial<WebhookRequest>) => ({
+    ...telegramRequest(JSON.stringify(update)),
+    ...extra,
+  });
+
+  test("a request's own deadlineMs, shorter than the option's, answers sooner", async () => {
+    const handler = build({ deadlineMs: 5000, onUpdate: () => sleep(200) });
+    const started = Date.now();
+    const result = await handler.handle(request(message(60), { deadlineMs: 30 }));
+    expect(result.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(150);
+  });
+
+  test('whenRunningAtDeadline "refuse": 503 with Retry-After, the copy is deduplicated against the run, no reply too late', async () => {
+    let runs = 0;
+    const errors: unknown[] = [];
+    const handler = build({
+      webhookReply: true,
+      onError: (error) => void errors.push(error),
+      onUpdate: async () => {
+        runs++;
+        await sleep(80);
+        return { method: "sendMessage", chat_id: 1, text: "late" };
+      },
+    });
+    const refused = await handler.handle(
+      request(message(61), { deadlineMs: 20, whenRunningAtDeadline: "refuse" }),
+    );
+    expect([refused.status, refused.headers["retry-after"], JSON.parse(refused.body).error]).toEqual([
+      503,
+      "5",
+      "still_running",
+    ]);
+    await sleep(100);
+    const copy = await handler.handle(
+      request(message(61), { deadlineMs: 20, whenRunningAtDeadline: "refuse" }),
+    );
+    expect([copy.status, copy.body]).toEqual([200, ""]);
+    expect(runs).toBe(1);
+    expect(errors).toEqual([expect.objectContaining({ code: "webhook_reply_too_late" })]);
+  });
+
+  test('whenRunningAtDeadline "refuse": a run that fails after its 503 is released, so the copy runs again', async () => {
+    let runs = 0;
+    const handler = build({
+      onUpdate: async () => {
+        runs++;
+        await sleep(60);
+        if (runs === 1) throw new Error("first run fails");
+      },
+    });
+    const first = await handler.handle(
+      request(message(62), { deadlineMs: 20, whenRunningAtDeadline: "refuse" }),
+    );
+    expect(first.status).toBe(503);
+    await sleep(80);
+    expect((await handler.handle(request(message(62), {}))).status).toBe(200);
+    expect(runs).toBe(2);
   });
 });

@@ -18,6 +18,13 @@ import { replyBody } from "./webhook-reply.js";
 type MaybePromise<T> = T | Promise<T>;
 type WaitUntil = (promise: Promise<unknown>) => void;
 
+/** What one request asks of its update's run, beside the options (see `WebhookRequest`). */
+export interface RunRequest {
+  readonly waitUntil?: WaitUntil | undefined;
+  readonly deadlineMs?: number | undefined;
+  readonly whenRunningAtDeadline?: "acknowledge" | "refuse" | undefined;
+}
+
 /**
  * Where one run of an update stands:
  * - `waiting`: for its chat's earlier update (here, or on another instance) or for the store. The deadline
@@ -41,7 +48,7 @@ class Execution {
   readonly context: UpdateContext;
   /** Who this run is to the store. */
   readonly claim: DeliveryClaim;
-  readonly waitUntil: WaitUntil | undefined;
+  readonly request: RunRequest | undefined;
   readonly response: Promise<WebhookResult>;
   phase: Phase = "waiting";
   /** The store granted the claim: confirm or release it at the end. */
@@ -51,8 +58,12 @@ class Execution {
   timer: Timer | undefined;
   /** Asking the store again while another instance holds the chat; after the deadline, renewing leases. */
   storeTimer: Timer | undefined;
-  /** Some request was answered before `onUpdate` settled: Telegram will not redeliver the update. */
+  /** A request was answered 200 before `onUpdate` settled: Telegram will not redeliver the update. */
   acknowledged = false;
+  /** A request was answered (200 or 503) before `onUpdate` settled: a reply can no longer be sent. */
+  answered = false;
+  /** This run's deadline: the option's, or a shorter one the request asked for. */
+  deadlineMs = 0;
   /** The run passed `maxRunMs`: its chat went on without it and it no longer counts as in flight. */
   abandoned = false;
   /** When it arrived and when `onUpdate` started (`performance.now()`), only while events are listened to. */
@@ -62,16 +73,11 @@ class Execution {
   #responded = false;
   #finished: (() => void) | undefined;
 
-  constructor(
-    update: Update,
-    context: UpdateContext,
-    claim: DeliveryClaim,
-    waitUntil: WaitUntil | undefined,
-  ) {
+  constructor(update: Update, context: UpdateContext, claim: DeliveryClaim, request: RunRequest | undefined) {
     this.update = update;
     this.context = context;
     this.claim = claim;
-    this.waitUntil = waitUntil;
+    this.request = request;
     this.response = new Promise((resolve) => {
       this.#respond = resolve;
     });
@@ -123,7 +129,7 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
   });
 
   /** Delivers one update; a copy of an update still running joins that run instead of starting another. */
-  function deliver({ update, updateType }: ParsedUpdate, waitUntil?: WaitUntil): Promise<WebhookResult> {
+  function deliver({ update, updateType }: ParsedUpdate, request?: RunRequest): Promise<WebhookResult> {
     const joined = store ? running.get(update.update_id) : undefined;
     if (joined) {
       if (events) emit(joined, "duplicate", { outcome: "joined" });
@@ -133,7 +139,7 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     if (unfinished >= options.maxInFlight)
       return Promise.resolve(refuse("overloaded", update, updateType, key));
     if (!queues.hasRoom(key)) return Promise.resolve(refuse("queue_full", update, updateType, key));
-    return start(update, { updateType }, key, waitUntil).response;
+    return start(update, { updateType }, key, request).response;
   }
 
   /**
@@ -162,9 +168,9 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     update: Update,
     context: UpdateContext,
     key: string | undefined,
-    waitUntil: WaitUntil | undefined,
+    request: RunRequest | undefined,
   ): Execution {
-    const execution = new Execution(update, context, claimOf(update, key), waitUntil);
+    const execution = new Execution(update, context, claimOf(update, key), request);
     activity.begin();
     unfinished++;
     if (store) running.set(update.update_id, execution);
@@ -172,7 +178,10 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
       execution.receivedAt = performance.now();
       emit(execution, "received");
     }
-    execution.timer = startTimer(options.deadlineMs, () => deadlinePassed(execution));
+    const own = request?.deadlineMs;
+    execution.deadlineMs =
+      own !== undefined && own < options.deadlineMs ? Math.max(0, own) : options.deadlineMs;
+    execution.timer = startTimer(execution.deadlineMs, () => deadlinePassed(execution));
     // The place in the chat's line is taken on arrival, so nothing of the chat that comes later can run
     // first; the store is asked once the line reaches it, for the update and its chat together.
     const begin = () => (store ? askStore(execution) : run(execution));
@@ -233,12 +242,18 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
       return;
     }
     if (execution.phase !== "running") return;
-    execution.acknowledged = true;
-    execution.respond(OK_RESULT);
-    if (events) emit(execution, "acknowledged", { afterMs: performance.now() - execution.receivedAt });
-    options.onDeadline(execution.update, execution.context);
-    callWaitUntil(execution.waitUntil ?? options.waitUntil, execution.finished());
-    execution.timer = startTimer(options.maxRunMs - options.deadlineMs, () => stuck(execution));
+    execution.answered = true;
+    if (execution.request?.whenRunningAtDeadline === "refuse") {
+      // The platform may freeze this run after the answer: Telegram keeps the update and sends it again.
+      execution.respond(refuseExecution(execution, "still_running"));
+    } else {
+      execution.acknowledged = true;
+      execution.respond(OK_RESULT);
+      if (events) emit(execution, "acknowledged", { afterMs: performance.now() - execution.receivedAt });
+      options.onDeadline(execution.update, execution.context);
+      callWaitUntil(execution.request?.waitUntil ?? options.waitUntil, execution.finished());
+    }
+    execution.timer = startTimer(options.maxRunMs - execution.deadlineMs, () => stuck(execution));
     if (execution.claimed) renewLeases(execution);
   }
 
@@ -317,7 +332,7 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     }
     ledger.succeeded(update.update_id);
     let result = OK_RESULT;
-    const body = replyBody(returned, options.webhookReply, execution.acknowledged);
+    const body = replyBody(returned, options.webhookReply, execution.answered);
     if (body instanceof TelehookError) options.onError(body, update);
     else if (body !== undefined) {
       result = replyResult(body);
