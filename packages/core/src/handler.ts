@@ -79,7 +79,8 @@ export interface WebhookHandler {
   /**
    * A cheap snapshot of what the webhook did since it was built: counts per outcome and rejection reason,
    * updates in flight and queued, the age of the oldest run, the store's health. Mount it on a health
-   * route. Without the `stats` option (`stats: false`) the counts are empty.
+   * route. The counts, the oldest run's age and the store's health need the option `stats: true`; without it
+   * they are empty, and only the updates in flight and queued are told.
    */
   stats(): WebhookStats;
 }

@@ -124,9 +124,10 @@ export interface WebhookOptions {
    */
   logLevel?: LogLevel;
   /**
-   * Count outcomes for `handler.stats()`. With `false`, and no `instrumentation` or `logger`, no event is
-   * ever built.
-   * @default true
+   * Count outcomes for `handler.stats()` (per outcome and reason, the oldest run's age, the store's health).
+   * Off by default, so that a webhook nobody watches builds no event at all; `handler.stats()` then still
+   * tells the updates in flight and queued.
+   * @default false
    */
   stats?: boolean;
   /**
@@ -304,7 +305,7 @@ function wholeNumber(value: number, name: string, minimum: number): number {
 }
 
 function resolveEvents(options: WebhookOptions): Pick<ResolvedOptions, "events" | "stats"> {
-  const stats = options.stats === false ? null : createStatsCollector();
+  const stats = options.stats === true ? createStatsCollector() : null;
   const given = options.instrumentation;
   const consumers =
     given === undefined ? [] : Array.isArray(given) ? [...given] : [given as WebhookInstrumentation];

@@ -154,6 +154,7 @@ describe("stats() and the logger", () => {
     const handler = createWebhookHandler({
       secretToken: SECRET,
       deadlineMs: 20,
+      stats: true,
       onUpdate: (update) =>
         update.update_id === 1
           ? new Promise<void>((resolve) => {
@@ -174,6 +175,12 @@ describe("stats() and the logger", () => {
     release();
     await sleep(5);
     expect(handler.stats()).toMatchObject({ inFlight: 0, queued: 0, oldestRunningMs: 0 });
+  });
+
+  test("without stats: true, stats() still tells what runs and waits, and counts nothing", async () => {
+    const handler = createWebhookHandler({ secretToken: SECRET, onUpdate: () => {} });
+    await send(handler, message(1));
+    expect(handler.stats()).toMatchObject({ counts: {}, inFlight: 0, queued: 0 });
   });
 
   test("the logger gets events at its level and above, console-style or pino-style, without text or ids", async () => {

@@ -8,7 +8,7 @@ import { startTimer, type Timer } from "../timer.js";
 import type { Update } from "../update.js";
 import type { Activity } from "./activity.js";
 import { ChatQueues, type QueuePlace } from "./chat-queues.js";
-import type { ClaimResult, DeliveryClaim, DeliveryStore } from "./delivery-store.js";
+import type { ClaimResult, DeliveryStore, LeaseRequest } from "./delivery-store.js";
 import { FailureLedger } from "./error-policy.js";
 import { queueKeyOf } from "./queue-key.js";
 import { RecentReplies } from "./recent-replies.js";
@@ -17,6 +17,8 @@ import { replyBody } from "./webhook-reply.js";
 
 type MaybePromise<T> = T | Promise<T>;
 type WaitUntil = (promise: Promise<unknown>) => void;
+/** What every store call of one run is given. */
+type StoreCall = LeaseRequest & { readonly retentionMs: number };
 
 /** What one request asks of its update's run, beside the options (see `WebhookRequest`). */
 export interface RunRequest {
@@ -47,7 +49,7 @@ class Execution {
   readonly update: Update;
   readonly context: UpdateContext;
   /** Who this run is to the store. */
-  readonly claim: DeliveryClaim;
+  readonly claim: StoreCall;
   readonly request: RunRequest | undefined;
   readonly response: Promise<WebhookResult>;
   phase: Phase = "waiting";
@@ -73,7 +75,7 @@ class Execution {
   #responded = false;
   #finished: (() => void) | undefined;
 
-  constructor(update: Update, context: UpdateContext, claim: DeliveryClaim, request: RunRequest | undefined) {
+  constructor(update: Update, context: UpdateContext, claim: StoreCall, request: RunRequest | undefined) {
     this.update = update;
     this.context = context;
     this.claim = claim;
@@ -122,10 +124,13 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
   let runs = 0;
   let unfinished = 0;
 
-  const claimOf = (update: Update, queueKey: string | undefined): DeliveryClaim => ({
+  // One object serves every store call of a run: claim and renew read leaseMs, confirm reads retentionMs.
+  const claimOf = (update: Update, queueKey: string | undefined): StoreCall => ({
     updateId: update.update_id,
     queueKey,
     owner: `${instance}:${++runs}`,
+    leaseMs: options.leaseMs,
+    retentionMs: options.retentionMs,
   });
 
   /** Delivers one update; a copy of an update still running joins that run instead of starting another. */
@@ -261,10 +266,7 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
   function renewLeases(execution: Execution): void {
     if (execution.phase !== "running" || execution.abandoned) return;
     const { claim, update } = execution;
-    const kept = callStore(
-      () => (store as DeliveryStore).renew({ ...claim, leaseMs: options.leaseMs }),
-      options.storeTimeoutMs,
-    );
+    const kept = callStore(() => (store as DeliveryStore).renew(claim), options.storeTimeoutMs);
     const check = (answer: unknown) => {
       if (answer === true) return;
       const failure =
@@ -415,26 +417,29 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
     key: string | undefined,
     runId: string,
   ): UpdateEvent<T> {
-    const queueKind = key === undefined ? undefined : key.slice(0, key.indexOf(":"));
-    const fields = {
+    const event: { -readonly [K in keyof UpdateEvent<T>]: UpdateEvent<T>[K] } = {
       type,
       time: performance.now(),
       updateId: update.update_id,
       updateType,
-      queueKind,
+      queueKind: key === undefined ? undefined : key.slice(0, key.indexOf(":")),
       runId,
     };
-    return events?.includeIds ? { ...fields, queueKey: key } : fields;
+    if (events?.includeIds) event.queueKey = key;
+    return event;
   }
 
-  function emit(execution: Execution, type: string, extra?: object): void {
+  /** Emits an event about a run; `extra` is copied in without a spread, which is costly per update. */
+  function emit(execution: Execution, type: string, extra?: Record<string, unknown>): void {
     const { update, context, claim } = execution;
     const fields = eventFields(type, update, context.updateType, claim.queueKey, claim.owner);
-    (events as NonNullable<typeof events>).emit({ ...fields, ...extra } as WebhookEvent);
+    const event = fields as unknown as Record<string, unknown>;
+    if (extra) for (const name in extra) event[name] = extra[name];
+    (events as NonNullable<typeof events>).emit(event as unknown as WebhookEvent);
   }
 
   /** The store's claim, checked: anything but the four answers is a store failure, never a lasting 409. */
-  function claimUpdate(claim: DeliveryClaim, update: Update): MaybePromise<ClaimResult | StoreFailure> {
+  function claimUpdate(claim: StoreCall, update: Update): MaybePromise<ClaimResult | StoreFailure> {
     const check = (granted: unknown): ClaimResult | StoreFailure => {
       if (granted instanceof StoreFailure) return storeFailed("claim", update, granted);
       if (CLAIM_RESULTS.includes(granted)) return granted as ClaimResult;
@@ -443,10 +448,7 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
       );
       return storeFailed("claim", update, new StoreFailure(wrong));
     };
-    const granted = callStore(
-      () => (store as DeliveryStore).claim({ ...claim, leaseMs: options.leaseMs }),
-      options.storeTimeoutMs,
-    );
+    const granted = callStore(() => (store as DeliveryStore).claim(claim), options.storeTimeoutMs);
     return granted instanceof Promise ? granted.then(check) : check(granted);
   }
 
@@ -460,13 +462,13 @@ export function createDelivery(options: ResolvedOptions, activity: Activity) {
   /** Confirms or releases a claim; resolves when the store answered, failed or ran out of time. */
   function tellStore(
     action: "confirm" | "release",
-    claim: DeliveryClaim,
+    claim: StoreCall,
     update: Update,
   ): Promise<void> | undefined {
     const told = callStore(
       () =>
         action === "confirm"
-          ? (store as DeliveryStore).confirm({ ...claim, retentionMs: options.retentionMs })
+          ? (store as DeliveryStore).confirm(claim)
           : (store as DeliveryStore).release(claim),
       options.storeTimeoutMs,
     );

@@ -83,8 +83,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DeliverySto
   }
   const updates = new Map<number, Lease>();
   const keys = new Map<string, Lease>();
-  /** Handled ids and when each stops counting as done, oldest first (Map keeps insertion order). */
+  /** Handled ids and when each stops counting as done. */
   const done = new Map<number, number>();
+  // The handled ids in the order they were confirmed, as a ring: the slot about to be overwritten holds the
+  // oldest. (Deleting a Map's first key over and over is slow in V8: its iterator walks the deleted slots.)
+  const ring: number[] = [];
+  let oldest = 0;
   const now = () => performance.now();
   const holds = (lease: Lease | undefined, owner: string) =>
     lease !== undefined && lease.owner === owner && lease.expiresAt > now();
@@ -127,9 +131,18 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DeliverySto
     },
     confirm(claim) {
       free(claim);
-      done.delete(claim.updateId);
-      done.set(claim.updateId, now() + claim.retentionMs);
-      if (done.size > windowSize) done.delete(done.keys().next().value as number);
+      const { updateId } = claim;
+      const known = done.has(updateId);
+      done.set(updateId, now() + claim.retentionMs);
+      if (known) return;
+      if (ring.length < windowSize) {
+        ring.push(updateId);
+        return;
+      }
+      const forgotten = ring[oldest] as number;
+      if (forgotten !== updateId) done.delete(forgotten);
+      ring[oldest] = updateId;
+      oldest = (oldest + 1) % windowSize;
     },
     release(claim) {
       free(claim);
