@@ -44,6 +44,7 @@ export async function createTelegramEmulator(
   const settings: BotSettings = {
     clock,
     local: options.local ?? true,
+    loopbackWebhooks: options.loopbackWebhooks ?? false,
     deadlineMs: options.deadlineMs ?? 60_000,
     setWebhookRateLimitMs: options.setWebhookRateLimitMs ?? 1000,
     random: options.random ?? Math.random,
