@@ -61,6 +61,13 @@ export interface TelegramEmulatorOptions {
   firstUpdateId?: number;
   /** The random source for the first update_id and the 60–120 s backoff cap. @default Math.random */
   random?: () => number;
+  /**
+   * Serve the browser page at `/` of `apiRoot`: a chat view for the default bot (type as a user, tap inline
+   * buttons, see its messages live) and an inspector of deliveries, Bot API calls and getWebhookInfo.
+   * `telehook emulator` turns it on.
+   * @default false
+   */
+  ui?: boolean;
   /** The interface to listen on. @default "127.0.0.1" */
   host?: string;
   /** The port to listen on. @default 0 (a free port) */
