@@ -2,6 +2,17 @@
 // The `telehook` bin: a thin wrapper, so that everything testable lives in runCli.
 import { runCli } from "./run-cli.js";
 
-runCli(process.argv.slice(2), process.env, process).then((code) => {
+// Ctrl-C (or SIGTERM) stops `listen` and `emulator` cleanly; a second Ctrl-C exits at once.
+const controller = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    controller.abort();
+    process.once(signal, () => process.exit(130));
+  });
+}
+runCli(process.argv.slice(2), process.env, process, { signal: controller.signal }).then((code) => {
   process.exitCode = code;
+  // A finished command leaves no handlers behind that would keep the process alive.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
 });

@@ -9,4 +9,4 @@
  *
  * @packageDocumentation
  */
-export { type CliEnv, type CliIo, runCli } from "./run-cli.js";
+export { type CliEnv, type CliIo, type CliOptions, runCli } from "./run-cli.js";

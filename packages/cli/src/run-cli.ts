@@ -11,14 +11,22 @@ import {
   TelehookError,
   type WebhookInfo,
 } from "@telehook/core";
+import { runEmulator } from "./emulator-command.js";
 import { formatTime, formatWebhookInfo } from "./format-info.js";
 import { HELP } from "./help.js";
+import { runListen } from "./listen.js";
 import { type FlagSpec, type ParsedArgs, parseArgs, UsageError } from "./parse-args.js";
 
 /** Where the CLI writes: `process.stdout`/`process.stderr`, or anything with `write(text)` in tests. */
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
   readonly stderr: { write(text: string): unknown };
+}
+
+/** How a long-running command (`listen`, `emulator`) is stopped. */
+export interface CliOptions {
+  /** Abort it (on Ctrl-C) to stop `listen` or `emulator` cleanly; they then resolve with 0. */
+  readonly signal?: AbortSignal;
 }
 
 /** The environment the CLI reads: `process.env`, or a plain object in tests. */
@@ -73,7 +81,12 @@ interface Context {
  * @example
  * process.exitCode = await runCli(process.argv.slice(2), process.env, process);
  */
-export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  env: CliEnv,
+  io: CliIo,
+  options: CliOptions = {},
+): Promise<number> {
   const hidden = [env.WEBHOOK_SECRET];
   // Core's redaction, so a token or a secret is hidden however it is spelled (e.g. percent-encoded in a URL).
   const redact = (text: string) => {
@@ -84,6 +97,11 @@ export async function runCli(argv: readonly string[], env: CliEnv, io: CliIo): P
   const out = (text: string) => void io.stdout.write(redact(text));
   const err = (text: string) => void io.stderr.write(redact(text));
   try {
+    const longRunning = argv[0] === "listen" ? runListen : argv[0] === "emulator" ? runEmulator : undefined;
+    if (longRunning !== undefined) {
+      const signal = options.signal ?? new AbortController().signal;
+      return await longRunning({ argv: argv.slice(1), env, out, err, signal });
+    }
     const args = parseArgs(argv, FLAGS);
     hidden.push(args.strings.get("secret-token"));
     const [command, ...extra] = args.positionals;

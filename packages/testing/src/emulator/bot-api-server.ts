@@ -23,6 +23,8 @@ export interface BotApiServerOptions {
   readonly port: number;
   /** The bot for a token, or undefined for a token the server refuses with 401. */
   readonly botFor: (token: string) => EmulatedBot | undefined;
+  /** Answers requests outside `/bot<token>/…` (the browser page); false to fall through to 404. */
+  readonly otherRoutes?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 /**
@@ -70,6 +72,7 @@ async function handle(
   const queryStart = target.indexOf("?");
   const path = queryStart === -1 ? target : target.slice(0, queryStart);
   const match = PATH_PATTERN.exec(path);
+  if (match === null && options.otherRoutes?.(request, response) === true) return;
   if (match === null) {
     request.resume();
     writeReply(response, new BotApiError(404, "Not Found"));

@@ -39,6 +39,27 @@ export function botHandle(bot: EmulatedBot): EmulatedBotHandle {
     waitForCall: (method: string, options?: WaitForCallOptions) => waitForCall(bot, method, options),
     onCall: (listener) => bot.onCall(listener),
     onDelivery: (listener) => bot.onDelivery(listener),
+    get chats() {
+      return [...bot.chats.chats.values()];
+    },
+    chatMessages: (chatId) => bot.chats.messages(chatId).map((message) => ({ ...message })),
+    setBlocked: (userId, blocked = true) => {
+      if (blocked) bot.chats.blockedBy.add(userId);
+      else bot.chats.blockedBy.delete(userId);
+    },
+    floodLimit: (options) => {
+      if (!(Number.isInteger(options.retryAfter) && options.retryAfter > 0)) {
+        throw new TypeError(
+          "@telehook/testing: floodLimit needs retryAfter, a whole number of seconds above 0.",
+        );
+      }
+      bot.chats.floods.push({
+        retryAfter: options.retryAfter,
+        method: options.method?.toLowerCase(),
+        chatId: options.chatId,
+        remaining: options.calls ?? 1,
+      });
+    },
   };
 }
 

@@ -28,6 +28,16 @@ export class ConnectionPool {
     this.#clock = clock;
   }
 
+  /** True when a kept-alive connection is free, so `acquire` opens nothing new. */
+  get hasIdle(): boolean {
+    return this.#idle.length > 0;
+  }
+
+  /** Connections open or being opened, busy or idle. */
+  get openCount(): number {
+    return this.#open.size;
+  }
+
   /** A connection to send one request on. */
   acquire(): WebhookConnection {
     const idle = this.#idle.pop();

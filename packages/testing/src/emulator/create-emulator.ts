@@ -6,6 +6,7 @@ import { type BotSettings, EmulatedBot, type MethodHandler } from "./emulated-bo
 import type { TelegramEmulatorOptions } from "./emulator-options.js";
 import { IdleTracker } from "./idle-tracker.js";
 import type { EmulatedBotHandle, TelegramEmulator } from "./telegram-emulator.js";
+import { UiServer } from "./ui-server.js";
 
 /**
  * Starts a local Telegram Bot API server on a free port of 127.0.0.1. Point a bot's API root at
@@ -44,6 +45,7 @@ export async function createTelegramEmulator(
   const settings: BotSettings = {
     clock,
     local: options.local ?? true,
+    loopbackWebhooks: options.loopbackWebhooks ?? false,
     deadlineMs: options.deadlineMs ?? 60_000,
     setWebhookRateLimitMs: options.setWebhookRateLimitMs ?? 1000,
     random: options.random ?? Math.random,
@@ -63,10 +65,12 @@ export async function createTelegramEmulator(
     return created;
   };
 
+  const ui = options.ui === true ? new UiServer(defaultBot) : undefined;
   const server = await startBotApiServer({
     host: options.host ?? "127.0.0.1",
     port: options.port ?? 0,
     botFor,
+    otherRoutes: ui === undefined ? undefined : (request, response) => ui.handle(request, response),
   });
 
   const emulator: Omit<TelegramEmulator, keyof EmulatedBotHandle> = {
@@ -88,6 +92,7 @@ export async function createTelegramEmulator(
       closed = true;
       for (const bot of bots.values()) bot.shutdown();
       idle.abort("the emulator was closed while waiting for it to become idle");
+      ui?.close();
       await server.close();
     },
   };

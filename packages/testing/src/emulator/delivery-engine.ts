@@ -10,6 +10,15 @@ import type { StoredUpdate, UpdateStore } from "./update-store.js";
 import type { WebhookConnection } from "./webhook-connection.js";
 import type { WebhookTarget } from "./webhook-target.js";
 
+/** Without a 2xx for this long, delivery is "unhealthy": one connection, a new one at most every 2 s. */
+export const HEALTHY_WINDOW_MS = 10_000;
+/** While unhealthy (and right after setWebhook), new connections open at most this often. */
+export const UNHEALTHY_CONNECT_INTERVAL_MS = 2000;
+/** The request line and headers must fit in this many bytes, or the update is never sent. */
+export const MAX_REQUEST_HEAD_BYTES = 4096;
+/** What the server records when the request head is too big. */
+export const URL_TOO_LONG = "URL is too long";
+
 /** If every HTTP answer has been 410 for this long, the server deletes the webhook. */
 export const GONE_DROP_TIMEOUT_MS = 23 * 60 * 60 * 1000;
 
@@ -79,6 +88,8 @@ export class DeliveryEngine {
   #timerAt = Number.POSITIVE_INFINITY;
   #cancelTimer: (() => void) | undefined;
   #goneSince: number | undefined;
+  #lastSuccessAt = Number.NEGATIVE_INFINITY;
+  #lastOpenAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: DeliveryEngineOptions) {
     this.#options = options;
@@ -121,11 +132,16 @@ export class DeliveryEngine {
     const { clock, maxConnections } = this.#options;
     const now = clock.now();
     this.#load(now);
+    let connectAt = Number.POSITIVE_INFINITY;
     while (this.#inFlight < maxConnections) {
       const queue = this.#ready.peek();
       if (queue === undefined || headOf(queue).wakeupAt > now) break;
-      this.#ready.pop();
       const item = headOf(queue);
+      if (!item.entry.done && item.entry.expiresAt >= now) {
+        connectAt = this.#nextConnectionAt(now);
+        if (connectAt > now) break;
+      }
+      this.#ready.pop();
       if (item.entry.done) {
         this.#advance(queue);
       } else if (item.entry.expiresAt < now) {
@@ -136,8 +152,19 @@ export class DeliveryEngine {
       }
       this.#load(now);
     }
-    this.#armTimer(now);
+    this.#armTimer(now, connectAt);
     this.#options.onProgress();
+  }
+
+  /**
+   * When the next request may start, as far as connections go: now if a kept-alive one is free or delivery
+   * is healthy (a 2xx in the last 10 s); otherwise (also right after setWebhook) only one connection may be
+   * open, and a new one opens at most every 2 s. Infinity means "when the busy connection is free".
+   */
+  #nextConnectionAt(now: number): number {
+    if (this.#pool.hasIdle || now - this.#lastSuccessAt <= HEALTHY_WINDOW_MS) return now;
+    if (this.#pool.openCount >= 1) return Number.POSITIVE_INFINITY;
+    return Math.max(now, this.#lastOpenAt + UNHEALTHY_CONNECT_INTERVAL_MS);
   }
 
   /** Loads updates in order while fewer than 2 × maxConnections queues are loaded. */
@@ -178,11 +205,12 @@ export class DeliveryEngine {
     this.#ready.push(queue);
   }
 
-  #armTimer(now: number): void {
+  #armTimer(now: number, connectAt: number): void {
     const next = this.#ready.peek();
     if (next === undefined) return;
-    const wakeupAt = headOf(next).wakeupAt;
-    if (wakeupAt <= now || wakeupAt >= this.#timerAt) return;
+    const headAt = headOf(next).wakeupAt;
+    const wakeupAt = headAt <= now ? connectAt : headAt;
+    if (wakeupAt <= now || !Number.isFinite(wakeupAt) || wakeupAt >= this.#timerAt) return;
     this.#cancelTimer?.();
     this.#timerAt = wakeupAt;
     this.#cancelTimer = this.#options.clock.schedule(() => {
@@ -193,10 +221,19 @@ export class DeliveryEngine {
   }
 
   #attempt(queue: KeyQueue, item: LoadedUpdate, startedAt: number): void {
+    const body = item.entry.body;
+    const head = `${this.#head}${body.length}${REQUEST_HEAD_END}`;
+    if (head.length > MAX_REQUEST_HEAD_BYTES) {
+      // The server fails before sending and never resumes this queue: it stays stuck, the update pending.
+      item.attempts++;
+      this.#record(item, startedAt, startedAt, { outcome: "failed", error: URL_TOO_LONG });
+      return;
+    }
     this.#inFlight++;
     item.attempts++;
     let connection: WebhookConnection;
     try {
+      if (!this.#pool.hasIdle) this.#lastOpenAt = startedAt;
       connection = this.#pool.acquire();
     } catch {
       // The socket could not even be created.
@@ -209,8 +246,7 @@ export class DeliveryEngine {
       expire: () => connection.abort(connection.written ? "Read timeout expired" : "Write timeout expired"),
     };
     this.#deadlines.add(attempt);
-    const body = item.entry.body;
-    connection.send(`${this.#head}${body.length}${REQUEST_HEAD_END}${body}`, (result) => {
+    connection.send(`${head}${body}`, (result) => {
       this.#deadlines.delete(attempt);
       this.#settle(queue, item, startedAt, result).catch(() => {});
     });
@@ -226,6 +262,7 @@ export class DeliveryEngine {
     const options = this.#options;
     if (result.kind === "delivered") {
       this.#goneSince = undefined;
+      this.#lastSuccessAt = options.clock.now();
       if (result.reply !== undefined) await options.onReply(result.reply).catch(() => {});
       this.#inFlight--;
       if (this.#stopped) return;

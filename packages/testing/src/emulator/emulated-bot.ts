@@ -3,11 +3,14 @@ import { isUpdateAllowed } from "./allowed-updates.js";
 import { webhookBody } from "./ascii-json.js";
 import { BotApiError } from "./bot-api-error.js";
 import { type BotInfo, botProfile } from "./bot-profile.js";
+import { type ChatMethodContext, checkChatCall, runChatMethod } from "./chat-methods.js";
+import { ChatState } from "./chat-state.js";
 import { type EmulatorClock, unixSeconds } from "./clock.js";
 import { DeliveryEngine } from "./delivery-engine.js";
 import type { DeliveryRecord, DropReason } from "./delivery-record.js";
 import type { MethodOutcome } from "./envelope.js";
-import { getUpdates, type LongPoll } from "./get-updates.js";
+import { GetUpdatesThrottle, getUpdates, type LongPoll } from "./get-updates.js";
+import { KNOWN_METHODS } from "./known-methods.js";
 import { plausibleResult } from "./method-results.js";
 import { queueKeyOf } from "./queue-key.js";
 import { type CallSource, isIgnoredReplyMethod, type RecordedCall } from "./recorded-call.js";
@@ -29,6 +32,8 @@ export type MethodHandler = (call: RecordedCall) => unknown;
 export interface BotSettings {
   readonly clock: EmulatorClock;
   readonly local: boolean;
+  /** Production rules, but webhooks on loopback hosts are accepted. */
+  readonly loopbackWebhooks: boolean;
   readonly deadlineMs: number;
   readonly setWebhookRateLimitMs: number;
   readonly random: () => number;
@@ -80,7 +85,9 @@ export class EmulatedBot {
   longPoll: LongPoll | undefined;
   #activeCalls = 0;
   #nextUpdateId: number;
-  readonly #messageIds = new Map<number, number>();
+  /** The chats, messages and scripted behaviour of this bot's conversations. */
+  readonly chats = new ChatState();
+  readonly getUpdatesThrottle = new GetUpdatesThrottle();
   readonly #callListeners = new Set<(call: RecordedCall) => void>();
   readonly #deliveryListeners = new Set<(record: DeliveryRecord) => void>();
 
@@ -96,6 +103,7 @@ export class EmulatedBot {
   sendUpdate(init: UpdateInit): Update {
     const type = updateTypeOf(init);
     const payload = (init as Record<string, unknown>)[type];
+    this.chats.learn(payload);
     if (!isUpdateAllowed(this.allowedUpdates, type)) {
       const filtered = { ...init, update_id: 0 } as Update;
       this.filteredUpdates.push(filtered);
@@ -191,18 +199,23 @@ export class EmulatedBot {
         return { result: webhookInfo(this) };
       case "getupdates":
         return getUpdates(this, params);
-      default:
-        return {
-          result: plausibleResult(lower, params, {
-            bot: this.info,
-            date: unixSeconds(this.settings.clock),
-            nextMessageId: (chatId) => {
-              const next = (this.#messageIds.get(chatId) ?? 0) + 1;
-              this.#messageIds.set(chatId, next);
-              return next;
-            },
-          }),
+      default: {
+        if (!KNOWN_METHODS.has(lower)) throw new BotApiError(404, "Not Found: method not found");
+        const context: ChatMethodContext = {
+          state: this.chats,
+          bot: this.info,
+          date: unixSeconds(this.settings.clock),
         };
+        checkChatCall(lower, params, context);
+        return (
+          runChatMethod(lower, params, context) ?? {
+            result: plausibleResult(lower, params, {
+              ...context,
+              nextMessageId: (chatId) => this.chats.nextMessageId(chatId),
+            }),
+          }
+        );
+      }
     }
   }
 

@@ -21,8 +21,18 @@ export interface TelegramEmulatorOptions {
    * included) are allowed, and max_connections goes up to 100 000 (default 100). With `false`, setWebhook
    * demands https, ports 80/88/443/8443 and a public IPv4, and max_connections is 1–100 (default 40).
    * @default true
+   * @see {@link TelegramEmulatorOptions.loopbackWebhooks} to test production rules against a local server.
    */
   local?: boolean;
+  /**
+   * With `local: false`: production rules and defaults everywhere (max_connections 1–100, default 40;
+   * https on ports 80/88/443/8443; public IPv4 only) except that a webhook on a loopback host
+   * (`localhost`, `127.x.x.x`, or an `ip_address` of 127.x.x.x) is accepted over http and on any port, so
+   * the server under test can run on this machine. Use `local: true` (the default) for the local Bot API
+   * server's rules; use this to check what production accepts and how it paces delivery.
+   * @default false
+   */
+  loopbackWebhooks?: boolean;
   /**
    * How fast emulated time runs: real ms per emulated ms. `0.001` makes one emulated second last one real
    * millisecond, so backoff, Retry-After, the 60 s deadline and update lifetimes all shrink 1000 times.
@@ -51,6 +61,13 @@ export interface TelegramEmulatorOptions {
   firstUpdateId?: number;
   /** The random source for the first update_id and the 60–120 s backoff cap. @default Math.random */
   random?: () => number;
+  /**
+   * Serve the browser page at `/` of `apiRoot`: a chat view for the default bot (type as a user, tap inline
+   * buttons, see its messages live) and an inspector of deliveries, Bot API calls and getWebhookInfo.
+   * `telehook emulator` turns it on.
+   * @default false
+   */
+  ui?: boolean;
   /** The interface to listen on. @default "127.0.0.1" */
   host?: string;
   /** The port to listen on. @default 0 (a free port) */

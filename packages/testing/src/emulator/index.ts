@@ -18,6 +18,7 @@ export { asciiJson, webhookBody } from "./ascii-json.js";
 export { BotApiError, type ResponseParameters } from "./bot-api-error.js";
 export type { BotInfo } from "./bot-profile.js";
 export { BOT_TOKEN_PATTERN, DEFAULT_BOT_TOKEN } from "./bot-token.js";
+export type { ChatInfo, ChatMessage } from "./chat-state.js";
 export { createScaledClock, type EmulatorClock } from "./clock.js";
 export { createTelegramEmulator } from "./create-emulator.js";
 export type { DeliveryRecord, DropReason } from "./delivery-record.js";
@@ -29,6 +30,7 @@ export type { CallSource, RecordedCall } from "./recorded-call.js";
 export type { CallParams } from "./request-params.js";
 export type {
   EmulatedBotHandle,
+  FloodLimitOptions,
   TelegramEmulator,
   WaitForCallOptions,
   WaitForIdleOptions,

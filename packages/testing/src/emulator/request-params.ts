@@ -1,4 +1,5 @@
 import { isUploadedFile, multipartBoundary, parseMultipart } from "./multipart.js";
+import { parsePartialJsonObject } from "./partial-json.js";
 
 /**
  * The parameters of a Bot API call, as they arrived: strings from a query string, a urlencoded or a
@@ -26,8 +27,8 @@ export function parseQueryParams(query: string): CallParams {
 }
 
 /**
- * Parameters from a body. Invalid JSON yields no parameters and no error, as on the real server; a JSON
- * body that is not an object yields none either.
+ * Parameters from a body. Invalid JSON is no error, as on the real server: the members read before the
+ * first syntax error are kept. A JSON body that is not an object yields none.
  */
 export function parseBodyParams(contentType: string | undefined, body: Buffer): CallParams {
   if (body.length === 0) return {};
@@ -50,7 +51,7 @@ function parseJsonObject(text: string): CallParams {
     const value: unknown = JSON.parse(text);
     return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as CallParams) : {};
   } catch {
-    return {};
+    return parsePartialJsonObject(text);
   }
 }
 

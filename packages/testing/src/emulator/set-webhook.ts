@@ -1,7 +1,8 @@
 import { applyAllowedUpdates } from "./allowed-updates.js";
-import { BotApiError, badRequest, tooManyRequests } from "./bot-api-error.js";
+import { badRequest, tooManyRequests } from "./bot-api-error.js";
 import type { EmulatedBot } from "./emulated-bot.js";
 import type { MethodOutcome } from "./envelope.js";
+import { failConflict } from "./get-updates.js";
 import { isUploadedFile, type UploadedFile } from "./multipart.js";
 import { argFlag, argString, type CallParams } from "./request-params.js";
 import { resolveWebhookTarget } from "./webhook-target.js";
@@ -96,8 +97,12 @@ export async function processSetWebhook(
   const pending = { superseded: false };
   bot.pendingSet = pending;
   try {
-    const target = await resolveWebhookTarget(url, { local: settings.local, fixedIp });
-    if (pending.superseded) throw new BotApiError(409, "Conflict: terminated by other setWebhook");
+    const target = await resolveWebhookTarget(url, {
+      local: settings.local,
+      loopback: settings.loopbackWebhooks,
+      fixedIp,
+    });
+    if (pending.superseded) return await failConflict(bot, "Conflict: terminated by other setWebhook");
     bot.allowedUpdates = applyAllowedUpdates(argString(params, "allowed_updates"), bot.allowedUpdates);
     bot.installWebhook({
       url: newUrl,

@@ -1,5 +1,6 @@
 import type { Update, UpdateInit } from "../updates/types.js";
 import type { BotInfo } from "./bot-profile.js";
+import type { ChatInfo, ChatMessage } from "./chat-state.js";
 import type { EmulatorClock } from "./clock.js";
 import type { DeliveryRecord } from "./delivery-record.js";
 import type { MethodHandler } from "./emulated-bot.js";
@@ -23,6 +24,18 @@ export interface WaitForCallOptions {
 export interface WaitForIdleOptions {
   /** Real milliseconds before the promise rejects, naming what is still pending. @default 10000 */
   timeoutMs?: number;
+}
+
+/** Options of `floodLimit`. */
+export interface FloodLimitOptions {
+  /** The `retry_after` (seconds) of the 429 replies, also sent as the `Retry-After` header. */
+  retryAfter: number;
+  /** Only calls of this method (any case). @default every method but the webhook and getUpdates ones */
+  method?: string;
+  /** Only calls whose `chat_id` is this. @default any chat */
+  chatId?: number;
+  /** How many matching calls fail. @default 1 */
+  calls?: number;
 }
 
 /** One bot of the emulator: what it was sent, what it did, and how its updates were delivered. */
@@ -62,6 +75,20 @@ export interface EmulatedBotHandle {
   onCall(listener: (call: RecordedCall) => void): () => void;
   /** Calls `listener` for every delivery record as it is made. Returns an unsubscribe function. */
   onDelivery(listener: (record: DeliveryRecord) => void): () => void;
+  /**
+   * The chats the bot knows: every chat and user its updates mentioned. Sending to any other chat fails
+   * with `400 Bad Request: chat not found`, as it does for a chat the real bot never saw.
+   */
+  readonly chats: readonly ChatInfo[];
+  /** The messages of a chat in id order: seen in updates or sent by the bot, with edits applied. */
+  chatMessages(chatId: number): readonly ChatMessage[];
+  /**
+   * Scripts a user blocking the bot (or, with `false`, unblocking it): sends to their private chat fail
+   * with `403 Forbidden: bot was blocked by the user`.
+   */
+  setBlocked(userId: number, blocked?: boolean): void;
+  /** Scripts a flood limit: the next matching calls fail with `429 Too Many Requests: retry after N`. */
+  floodLimit(options: FloodLimitOptions): void;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface WebhookTarget {
 export interface TargetPolicy {
   /** Local mode: http, any port and any IP allowed. */
   readonly local: boolean;
+  /** Outside local mode: a loopback host may use http and any port, and its 127.x IP is allowed. */
+  readonly loopback?: boolean;
   /** The `ip_address` parameter, `""` when not given. */
   readonly fixedIp: string;
 }
@@ -41,7 +43,12 @@ function badWebhook(detail: string): BotApiError {
  * Throws a {@link BotApiError} with the server's exact description.
  */
 export async function resolveWebhookTarget(url: WebhookUrl, policy: TargetPolicy): Promise<WebhookTarget> {
-  if (!policy.local) {
+  const loopback =
+    policy.loopback === true &&
+    (policy.fixedIp !== ""
+      ? isLoopbackIp(policy.fixedIp)
+      : url.host === "localhost" || isLoopbackIp(url.host));
+  if (!policy.local && !loopback) {
     if (url.protocol !== "https") throw badWebhook("An HTTPS URL must be provided for webhook");
     if (!ALLOWED_PORTS.has(url.port)) {
       throw badWebhook("Webhook can be set up only on ports 80, 88, 443 or 8443");
@@ -59,7 +66,7 @@ export async function resolveWebhookTarget(url: WebhookUrl, policy: TargetPolicy
   } else {
     ip = await resolveHost(asciiHost);
   }
-  if (!policy.local) {
+  if (!policy.local && !(loopback && isLoopbackIp(ip))) {
     if (isIP(ip) === 6) throw badWebhook("IPv6-only addresses are not allowed");
     if (isReservedIpv4(ip)) throw badWebhook(`IP address ${ip} is reserved`);
   }
@@ -74,6 +81,10 @@ export async function resolveWebhookTarget(url: WebhookUrl, policy: TargetPolicy
     authorization:
       url.userinfo === "" ? undefined : `Basic ${Buffer.from(url.userinfo, "utf8").toString("base64")}`,
   };
+}
+
+function isLoopbackIp(ip: string): boolean {
+  return isIP(ip) === 4 && ip.startsWith("127.");
 }
 
 function toAsciiHost(host: string): string {

@@ -21,7 +21,8 @@ const HOST_CHAR = /[a-z0-9.\-_!$,~*'()&+=;]/;
 /**
  * Parses a webhook URL like the server's `parse_url`: an optional `http://` or `https://` (any case, default
  * https), optional userinfo, a host, an optional port 1–65535 and the rest as the request target.
- * Returns undefined for anything the server rejects with "invalid webhook URL specified".
+ * Trailing whitespace after the host is trimmed. Returns undefined for anything the server rejects with
+ * "invalid webhook URL specified".
  */
 export function parseWebhookUrl(url: string): WebhookUrl | undefined {
   let rest = url;
@@ -92,7 +93,9 @@ function isValidHost(host: string): boolean {
   return true;
 }
 
-function requestTarget(rest: string): string {
+/** The path and query, with trailing whitespace trimmed as the server does, and bytes ≤ 0x20 escaped. */
+function requestTarget(raw: string): string {
+  const rest = raw.replace(/[ \t\r\n\0\v]+$/, "");
   const target = rest === "" ? "/" : rest.startsWith("/") ? rest : `/${rest}`;
   let encoded = "";
   for (const char of target) {

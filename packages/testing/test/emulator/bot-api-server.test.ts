@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BotApiError, createTelegramEmulator, type TelegramEmulator } from "../../src/emulator/index.js";
+import {
+  BotApiError,
+  createTelegramEmulator,
+  type TelegramEmulator,
+  updates,
+} from "../../src/emulator/index.js";
 import { callApi } from "./helpers.js";
 
 let emulator: TelegramEmulator;
@@ -35,6 +40,7 @@ describe("the Bot API envelope", () => {
     const other = "987654321:BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
     const reply = await callApi(emulator, "getMe", {}, { token: other });
     expect(reply.body.result.id).toBe(987654321);
+    emulator.bot(other).sendUpdate(updates.message({ chatId: 1 }));
     await callApi(emulator, "sendMessage", { chat_id: 1, text: "x" }, { token: other });
     expect(emulator.bot(other).callsTo("sendMessage")).toHaveLength(1);
     expect(emulator.callsTo("sendMessage")).toHaveLength(0);
@@ -47,6 +53,7 @@ describe("the Bot API envelope", () => {
   });
 
   it("matches method names ignoring case and reads query, form and JSON parameters", async () => {
+    emulator.sendUpdate(updates.message({ chatId: 7 }));
     await callApi(emulator, "SENDMESSAGE", { chat_id: 7, text: "query" }, { encoding: "query" });
     await callApi(emulator, "sendmessage", { chat_id: 7, text: "form" }, { encoding: "form" });
     await callApi(emulator, "sendMessage", {
@@ -63,6 +70,7 @@ describe("the Bot API envelope", () => {
 
   it("reads multipart/form-data fields and files", async () => {
     const form = new FormData();
+    emulator.sendUpdate(updates.message({ chatId: 5 }));
     form.set("chat_id", "5");
     form.set("document", new Blob([new Uint8Array([1, 2, 3])]), "a.bin");
     const response = await fetch(`${emulator.apiRoot}/bot${emulator.token}/sendDocument`, {
@@ -78,21 +86,25 @@ describe("the Bot API envelope", () => {
 
 describe("the call recorder", () => {
   it("answers sendMessage with a realistic Message whose message_id counts up per chat", async () => {
+    emulator.sendUpdates([
+      updates.message({ chatId: 42, extra: { message_id: 10 } }),
+      updates.message({ chatId: -1001234567890, extra: { message_id: 1 } }),
+    ]);
     const first = await callApi(emulator, "sendMessage", { chat_id: 42, text: "one" });
     const second = await callApi(emulator, "sendMessage", { chat_id: 42, text: "two" });
     const group = await callApi(emulator, "sendMessage", { chat_id: -1001234567890, text: "hi" });
     expect(first.body.result).toMatchObject({
-      message_id: 1,
+      message_id: 11,
       from: { id: 123456789, is_bot: true },
       chat: { id: 42, type: "private" },
       text: "one",
     });
     expect(typeof first.body.result.date).toBe("number");
-    expect(second.body.result.message_id).toBe(2);
-    expect(group.body.result).toMatchObject({ message_id: 1, chat: { type: "supergroup" } });
+    expect(second.body.result.message_id).toBe(12);
+    expect(group.body.result).toMatchObject({ message_id: 2, chat: { type: "supergroup" } });
   });
 
-  it("records every call in order, answering unknown methods with true", async () => {
+  it("records every call in order, answering unknown methods with 404 method not found", async () => {
     await callApi(emulator, "answerCallbackQuery", { callback_query_id: "1" });
     await callApi(emulator, "someFutureMethod", { a: 1 });
     await callApi(emulator, "getMe");
@@ -101,11 +113,16 @@ describe("the call recorder", () => {
       "someFutureMethod",
       "getMe",
     ]);
-    expect(emulator.calls[1]?.response).toEqual({ ok: true, result: true });
+    expect(emulator.calls[1]?.response).toEqual({
+      ok: false,
+      error_code: 404,
+      description: "Not Found: method not found",
+    });
     expect(emulator.sent.map((call) => call.method)).toEqual(["answerCallbackQuery", "someFutureMethod"]);
   });
 
   it("lets a test replace a method's result or fail it with a BotApiError", async () => {
+    emulator.sendUpdate(updates.message({ chatId: 5 }));
     emulator.onMethod("getChat", () => ({ id: 5, type: "private", first_name: "Custom" }));
     emulator.onMethod("sendMessage", (call) => {
       if (call.params.text === "flood")
