@@ -346,6 +346,6 @@ function stamp(): string {
 
 function describe(error: unknown): string {
   if (error instanceof TelegramApiError) return `${error.errorCode} ${error.description}`;
-  if (error instanceof TelehookError) return error.message.replace(/^@telehook\/core: /, "");
+  if (error instanceof TelehookError) return error.detail;
   return error instanceof Error ? error.message : String(error);
 }

@@ -148,7 +148,7 @@ export async function runCli(
     }
     if (error instanceof TelehookError) {
       const usage = error.code === "invalid_options" || error.code === "invalid_webhook_config";
-      err(`telehook: ${error.message.replace(/^@telehook\/core: /, "")}\n`);
+      err(`telehook: ${error.detail}\n`);
       return usage ? 2 : 1;
     }
     err(`telehook: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -32,9 +32,46 @@ export type TelehookErrorCode =
 export class TelehookError extends Error {
   override readonly name = "TelehookError";
   readonly code: TelehookErrorCode;
+  /** The message without the package name in front, for places that already say where it comes from. */
+  readonly detail: string;
 
-  constructor(code: TelehookErrorCode, message: string, options?: { cause?: unknown }) {
-    super(`@telehook/core: ${message}`, options);
+  /**
+   * @param detail What went wrong and what to do; the package name is put in front of it.
+   * @param options `source`: the package raising it, `@telehook/core` unless another package says so.
+   */
+  constructor(code: TelehookErrorCode, detail: string, options?: { cause?: unknown; source?: string }) {
+    super(`${options?.source ?? "@telehook/core"}: ${detail}`, options);
     this.code = code;
+    this.detail = detail;
   }
+}
+
+/**
+ * `caught` when it is a `TelehookError`, else a `TelehookError` of `code` saying `detail`, with `caught` as
+ * its cause: hooks and callers then only ever see telehook's own error class.
+ */
+export function toTelehookError(caught: unknown, code: TelehookErrorCode, detail: string): TelehookError {
+  return caught instanceof TelehookError ? caught : new TelehookError(code, detail, { cause: caught });
+}
+
+/**
+ * Calls a hook the user gave (`onReject`, `onError`, `setWebhook.onResult`…) so that nothing it does can
+ * change an answer: a throw, or a promise that rejects, is logged and ignored.
+ */
+export function callHookSafely<A extends unknown[]>(
+  name: string,
+  hook: ((...args: A) => unknown) | undefined,
+  ...args: A
+): void {
+  if (typeof hook !== "function") return;
+  try {
+    const returned: unknown = hook(...args);
+    if (returned instanceof Promise) returned.catch((error: unknown) => reportHookFailure(name, error));
+  } catch (error) {
+    reportHookFailure(name, error);
+  }
+}
+
+function reportHookFailure(name: string, error: unknown): void {
+  console.error(`@telehook/core: the ${name} hook threw; telehook went on all the same.`, error);
 }

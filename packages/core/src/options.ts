@@ -3,7 +3,7 @@ import type { QueueLimits } from "./delivery/chat-queues.js";
 import { createMemoryStore, type DeliveryStore } from "./delivery/delivery-store.js";
 import type { ErrorPolicy } from "./delivery/error-policy.js";
 import type { WebhookReply } from "./delivery/webhook-reply.js";
-import { TelehookError } from "./errors.js";
+import { callHookSafely, TelehookError } from "./errors.js";
 import { createEvents, type Events, type WebhookInstrumentation } from "./events.js";
 import { createLogInstrumentation, type LogLevel, type WebhookLogger } from "./logger.js";
 import type { ReadLimits } from "./read-body.js";
@@ -272,8 +272,8 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
       maxBytes: maxBodyBytes,
       timeoutMs: wholeNumber(options.bodyTimeoutMs ?? 10_000, "bodyTimeoutMs", 1),
     },
-    onReject: guard(options.onReject, () => {}),
-    onError: guard(options.onError, defaultOnError),
+    onReject: guard("onReject", options.onReject, () => {}),
+    onError: guard("onError", options.onError, defaultOnError),
     deadlineMs,
     maxRunMs: wholeNumber(options.maxRunMs ?? Math.max(300_000, deadlineMs + 1), "maxRunMs", deadlineMs + 1),
     queueLimits: {
@@ -283,15 +283,15 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
     maxInFlight: wholeNumber(options.maxInFlight ?? 1000, "maxInFlight", 1),
     ...resolveEvents(options),
     storeTimeoutMs: wholeNumber(options.storeTimeoutMs ?? 5000, "storeTimeoutMs", 1),
-    waitUntil: options.waitUntil ? guard(options.waitUntil, () => {}) : undefined,
-    onDeadline: guard(options.onDeadline, () => {}),
+    waitUntil: options.waitUntil ? guard("waitUntil", options.waitUntil, () => {}) : undefined,
+    onDeadline: guard("onDeadline", options.onDeadline, () => {}),
     store: options.dedupe === false ? null : resolveStore(options.store),
     leaseMs: wholeNumber(options.leaseMs ?? Math.max(30_000, deadlineMs + 1), "leaseMs", deadlineMs + 1),
     retentionMs: wholeNumber(options.retentionMs ?? 86_400_000, "retentionMs", 1),
     errorPolicy,
     maxAttempts: wholeNumber(options.maxAttempts ?? 3, "maxAttempts", 1),
     retryAfterSeconds: wholeNumber(options.retryAfterSeconds ?? 5, "retryAfterSeconds", 0),
-    onDeadLetter: guard(options.onDeadLetter, defaultOnDeadLetter),
+    onDeadLetter: guard("onDeadLetter", options.onDeadLetter, defaultOnDeadLetter),
     webhookReply: options.webhookReply === true,
     sourceAllowed: options.sourceIp ? createSourceIpCheck(options.sourceIp) : null,
   };
@@ -363,22 +363,12 @@ function resolveSecretTokens(options: WebhookOptions): readonly string[] | null 
 
 /** Wraps a user hook so that its own failure never escapes into the request. */
 function guard<A extends unknown[]>(
+  name: string,
   hook: ((...args: A) => void) | undefined,
   fallback: (...args: A) => void,
 ) {
   const run = hook ?? fallback;
-  return (...args: A): void => {
-    try {
-      const returned: unknown = run(...args);
-      if (returned instanceof Promise) returned.catch(reportHookFailure);
-    } catch (error) {
-      reportHookFailure(error);
-    }
-  };
-}
-
-function reportHookFailure(error: unknown): void {
-  console.error("@telehook/core: a hook threw; the request was answered all the same.", error);
+  return (...args: A): void => callHookSafely(name, run, ...args);
 }
 
 function defaultOnError(error: unknown, update: Update): void {

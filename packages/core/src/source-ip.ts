@@ -1,4 +1,5 @@
 import { TelehookError } from "./errors.js";
+import { parseIPv4, parseIPv4Range } from "./ip-address.js";
 
 /** The ranges Telegram publishes for webhook requests (IPv4 only; Telegram does not deliver over IPv6). */
 export const TELEGRAM_SOURCE_RANGES: readonly string[] = Object.freeze(["149.154.160.0/20", "91.108.4.0/22"]);
@@ -45,32 +46,18 @@ export function createSourceIpCheck(
   return (peer, forwardedFor) => {
     const chain = hops === 0 ? [] : (forwardedFor ?? "").split(",").map((part) => part.trim());
     const client = hops === 0 ? peer : chain[chain.length - hops];
-    const address = client === undefined ? null : parseIpv4(client.replace(/^::ffff:/i, ""));
+    const address = client === undefined ? null : parseIPv4(client.replace(/^::ffff:/i, ""));
     return address !== null && ranges.some(([network, mask]) => (address & mask) >>> 0 === network);
   };
 }
 
 function parseRange(cidr: string): Range {
-  const [base = "", bits = "32"] = cidr.split("/");
-  const address = parseIpv4(base);
-  const size = Number(bits);
-  if (address === null || !/^\d{1,2}$/.test(bits) || size > 32) {
+  const range = parseIPv4Range(cidr);
+  if (range === null) {
     throw new TelehookError(
       "invalid_options",
       `sourceIp.allow has "${cidr}", which is not an IPv4 range such as 149.154.160.0/20.`,
     );
   }
-  const mask = size === 0 ? 0 : (0xffffffff << (32 - size)) >>> 0;
-  return [(address & mask) >>> 0, mask];
-}
-
-function parseIpv4(text: string): number | null {
-  const parts = text.split(".");
-  if (parts.length !== 4) return null;
-  let value = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return null;
-    value = value * 256 + Number(part);
-  }
-  return value;
+  return range;
 }

@@ -67,7 +67,9 @@ export async function telegramWebhook(app: FastifyInstance, options: FastifyWebh
     ...webhookOptions
   } = options as FastifyWebhookOptions & RegisterOptions;
   if (typeof path !== "string" || !path.startsWith("/")) {
-    throw new TelehookError("invalid_options", 'path must start with "/", such as "/bot".');
+    throw new TelehookError("invalid_options", 'path must start with "/", such as "/bot".', {
+      source: "@telehook/fastify",
+    });
   }
   const handler = createWebhookHandler(webhookOptions);
   app.decorate(decorator, webhookControls(handler));

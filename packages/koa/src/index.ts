@@ -63,7 +63,7 @@ export type KoaWebhookMiddleware = Middleware & WebhookControls;
  */
 export function telegramWebhook(options: KoaWebhookOptions): KoaWebhookMiddleware {
   const { path, ...webhookOptions } = options;
-  const isWebhookPath = webhookPathMatcher(path);
+  const isWebhookPath = webhookPathMatcher(path, "@telehook/koa");
   const handler = createWebhookHandler(webhookOptions);
   const middleware = async (ctx: Context, next: Next): Promise<void> => {
     if (!isWebhookPath(ctx.path)) return next();

@@ -280,3 +280,9 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
     });
   });
 });
+
+test("a path that does not start with / is refused in @telehook/koa's name", () => {
+  expect(() => telegramWebhook({ path: "bot", secretToken: "secret", onUpdate: () => {} })).toThrow(
+    /^@telehook\/koa: path must start with "\/"/,
+  );
+});

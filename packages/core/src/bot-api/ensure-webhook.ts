@@ -1,5 +1,5 @@
 import type { WebhookInfo } from "@grammyjs/types";
-import { TelehookError } from "../errors.js";
+import { callHookSafely, TelehookError, toTelehookError } from "../errors.js";
 import { type BotApi, type BotApiParams, createBotApi, DEFAULT_API_ROOT } from "./bot-api-client.js";
 import { isLocalApiRoot } from "./local-mode.js";
 import { backoffDelay, retryAfterDelay, sleep } from "./retry.js";
@@ -165,14 +165,11 @@ export function prepareWebhook(options: EnsureWebhookOptions): PreparedWebhook {
 export async function ensureWebhook(options: EnsureWebhookOptions): Promise<EnsureWebhookResult> {
   try {
     const result = await runPrepared(prepareWebhook(options), options.signal);
-    callHook("onResult", options?.onResult, result);
+    callHookSafely("ensureWebhook.onResult", options?.onResult, result);
     return result;
   } catch (caught) {
-    const error =
-      caught instanceof TelehookError
-        ? caught
-        : new TelehookError("bot_api_request_failed", "ensureWebhook failed unexpectedly.");
-    callHook("onError", options?.onError, error);
+    const error = toTelehookError(caught, "bot_api_request_failed", "ensureWebhook failed unexpectedly.");
+    callHookSafely("ensureWebhook.onError", options?.onError, error);
     throw error;
   }
 }
@@ -242,7 +239,7 @@ function gaveUp(error: unknown, attempts: number, elapsed: number, maxWaitMs: nu
   const note = `ensureWebhook gave up after ${attempts} attempt${attempts === 1 ? "" : "s"} in ${elapsed} ms; maxWaitMs is ${maxWaitMs}`;
   if (error instanceof TelegramApiError) return new TelegramApiError(error, note);
   if (error instanceof TelehookError) {
-    return new TelehookError(error.code, `${error.message.replace(/^@telehook\/core: /, "")} (${note})`);
+    return new TelehookError(error.code, `${error.detail} (${note})`);
   }
   return error;
 }
@@ -293,13 +290,4 @@ function setWebhookParams(config: ValidatedWebhookConfig, url: string): BotApiPa
     ...(config.dropPendingUpdates ? { drop_pending_updates: true } : {}),
     ...(config.certificate !== undefined ? { certificate: config.certificate } : {}),
   };
-}
-
-function callHook<T>(name: string, hook: ((value: T) => void) | undefined, value: T): void {
-  if (typeof hook !== "function") return;
-  try {
-    hook(value);
-  } catch (error) {
-    console.error(`@telehook/core: the ${name} hook of ensureWebhook threw.`, error);
-  }
 }

@@ -1,4 +1,4 @@
-import { isIPv6, isPrivateIPv6, isReservedIPv4, parseIPv4 } from "./ip-address.js";
+import { isIPv6, isPrivateIPv6, isReservedIPv4, parseIPv4 } from "../ip-address.js";
 
 const PRIVATE_SUFFIXES = [".localhost", ".local", ".internal", ".lan", ".home.arpa"];
 

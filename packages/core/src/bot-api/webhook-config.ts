@@ -1,8 +1,8 @@
 import { TelehookError } from "../errors.js";
+import { isIPv6, isReservedIPv4, parseIPv4 } from "../ip-address.js";
 import { assertValidSecretToken } from "../secret-token.js";
 import type { KnownUpdateType } from "../update.js";
 import { isKnownUpdateType } from "../update.js";
-import { isIPv6, isReservedIPv4, parseIPv4 } from "./ip-address.js";
 import { removeFingerprint } from "./secret-fingerprint.js";
 
 /** The `setWebhook` settings telehook validates, compares with `getWebhookInfo` and registers. */
@@ -180,7 +180,7 @@ function validateSecret(config: WebhookConfig): string | undefined {
     assertValidSecretToken(config.secretToken, "secretToken");
   } catch (error) {
     // Same message (it never repeats the secret), under this function's code.
-    throw invalid((error as Error).message.replace(/^@telehook\/core: /, ""));
+    throw invalid((error as TelehookError).detail);
   }
   return config.secretToken;
 }

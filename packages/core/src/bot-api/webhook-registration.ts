@@ -1,4 +1,4 @@
-import { TelehookError } from "../errors.js";
+import { callHookSafely, TelehookError, toTelehookError } from "../errors.js";
 import { assertValidSecretToken } from "../secret-token.js";
 import {
   type EnsureWebhookOptions,
@@ -104,16 +104,14 @@ export function createWebhookRegistration(options: WebhookRegistrationOptions): 
     inFlight = runPrepared(prepared.webhook, linked.signal).then(
       (result) => {
         settle();
-        report(onResult, result, "onResult");
+        callHookSafely("setWebhook.onResult", onResult, result);
         if (!readySettled) resolveReady({ ok: true, result });
         return result;
       },
       (caught: unknown) => {
         settle();
         return fail(
-          caught instanceof TelehookError
-            ? caught
-            : new TelehookError("bot_api_request_failed", "The webhook registration failed unexpectedly."),
+          toTelehookError(caught, "bot_api_request_failed", "The webhook registration failed unexpectedly."),
         );
       },
     );
@@ -121,7 +119,7 @@ export function createWebhookRegistration(options: WebhookRegistrationOptions): 
   }
 
   function fail(error: TelehookError): Promise<never> {
-    report(onError, error, "onError");
+    callHookSafely("setWebhook.onError", onError, error);
     if (!readySettled) resolveReady({ ok: false, error });
     return Promise.reject(error);
   }
@@ -202,15 +200,6 @@ function prepareRegistration(
   } catch (error) {
     if (error instanceof TelehookError) return { ok: false, error };
     throw error;
-  }
-}
-
-function report<T>(hook: ((value: T) => void) | undefined, value: T, name: string): void {
-  if (typeof hook !== "function") return;
-  try {
-    hook(value);
-  } catch (error) {
-    console.error(`@telehook/core: the setWebhook ${name} hook threw.`, error);
   }
 }
 

@@ -1,3 +1,5 @@
+import { TelehookError } from "../errors.js";
+
 /**
  * Where telehook records which updates are running and which were handled, so that a copy Telegram sends
  * again is not handled twice, and a chat's updates run one at a time, even across several instances.
@@ -79,7 +81,10 @@ interface Lease {
 export function createMemoryStore(options: MemoryStoreOptions = {}): DeliveryStore {
   const windowSize = options.windowSize ?? 10_000;
   if (!Number.isSafeInteger(windowSize) || windowSize < 1) {
-    throw new TypeError("@telehook/core: the memory store's windowSize must be a positive whole number.");
+    throw new TelehookError(
+      "invalid_options",
+      "the memory store's windowSize must be a positive whole number.",
+    );
   }
   const updates = new Map<number, Lease>();
   const keys = new Map<string, Lease>();

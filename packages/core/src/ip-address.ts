@@ -1,4 +1,10 @@
 /**
+ * IPv4 and IPv6 addresses, in one place: the `sourceIp` allowlist and the `setWebhook` rules (reserved
+ * destinations, local mode) read addresses the same way. A dotted quad with a leading zero (`010.0.0.1`) is
+ * not an address here: some parsers read it as octal, so it would mean different things to different readers.
+ */
+
+/**
  * The IPv4 ranges Telegram refuses as a webhook destination outside local mode
  * (telegram-bot-api `IPAddress::is_reserved`), as [first address, prefix length].
  */
@@ -32,6 +38,16 @@ export function parseIPv4(text: string): number | null {
     value = value * 256 + octet;
   }
   return value;
+}
+
+/** Parses an IPv4 range (`"149.154.160.0/20"`) to its network and mask, or `null`. */
+export function parseIPv4Range(cidr: string): readonly [network: number, mask: number] | null {
+  const [base = "", bits = "32", extra] = cidr.split("/");
+  const address = parseIPv4(base);
+  const size = Number(bits);
+  if (address === null || extra !== undefined || !/^\d{1,2}$/.test(bits) || size > 32) return null;
+  const mask = size === 0 ? 0 : (0xffffffff << (32 - size)) >>> 0;
+  return [(address & mask) >>> 0, mask];
 }
 
 /** True for an IPv4 address in one of the ranges Telegram will not deliver webhooks to. */
