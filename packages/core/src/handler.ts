@@ -1,8 +1,5 @@
 import type { EnsureWebhookResult } from "./bot-api/ensure-webhook.js";
-import {
-  createWebhookRegistration,
-  type WebhookRegistrationOutcome,
-} from "./bot-api/webhook-registration.js";
+import { startWebhookRegistration, type WebhookRegistrationOutcome } from "./bot-api/webhook-registration.js";
 import { isJsonContentType } from "./content-type.js";
 import { Activity } from "./delivery/activity.js";
 import { createDelivery } from "./delivery/deliver-update.js";
@@ -101,13 +98,10 @@ const ALLOW_POST = { allow: "POST" };
 export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
   const resolved = resolveOptions(options);
   const secretMatches = resolved.secretTokens ? createSecretTokenMatcher(resolved.secretTokens) : null;
-  const registration = options.setWebhook
-    ? createWebhookRegistration({
-        secretToken: options.secretToken,
-        allowUnauthenticated: options.allowUnauthenticated,
-        setWebhook: options.setWebhook,
-      })
-    : null;
+  const registration =
+    resolved.registration && options.setWebhook
+      ? startWebhookRegistration(resolved.registration, { setWebhook: options.setWebhook })
+      : null;
   const activity = new Activity();
   const delivery = createDelivery(resolved, activity);
   let closing = false;

@@ -90,7 +90,7 @@ export {
   type WebhookRequest,
 } from "./handler.js";
 export type { LogLevel, WebhookLogger } from "./logger.js";
-export type { UpdateContext, UpdateHandler, WebhookOptions } from "./options.js";
+export type { WebhookOptions } from "./options.js";
 export type { BodyInput } from "./read-body.js";
 export type { Rejection, RejectionReason } from "./rejection.js";
 export type { WebhookResult } from "./result.js";
@@ -102,6 +102,8 @@ export {
   type KnownUpdateType,
   type SharedWidgetQuery,
   type Update,
+  type UpdateContext,
+  type UpdateHandler,
   type UpdateType,
   type WidgetQuery,
   type WidgetQueryType,

@@ -1,30 +1,20 @@
-import type { WebhookRegistrationConfig } from "./bot-api/webhook-registration.js";
-import type { QueueLimits } from "./delivery/chat-queues.js";
+import {
+  type PreparedRegistration,
+  prepareSetWebhook,
+  type WebhookRegistrationConfig,
+} from "./bot-api/webhook-registration.js";
+import type { DeliveryOptions } from "./delivery/deliver-update.js";
 import { createMemoryStore, type DeliveryStore } from "./delivery/delivery-store.js";
 import type { ErrorPolicy } from "./delivery/error-policy.js";
-import type { WebhookReply } from "./delivery/webhook-reply.js";
 import { callHookSafely, TelehookError } from "./errors.js";
-import { createEvents, type Events, type WebhookInstrumentation } from "./events.js";
+import { createEvents, type WebhookInstrumentation } from "./events.js";
 import { createLogInstrumentation, type LogLevel, type WebhookLogger } from "./logger.js";
 import type { ReadLimits } from "./read-body.js";
 import type { Rejection } from "./rejection.js";
 import { assertValidSecretToken } from "./secret-token.js";
 import { createSourceIpCheck, type SourceIpOptions } from "./source-ip.js";
 import { createStatsCollector } from "./stats.js";
-import type { Update, UpdateType } from "./update.js";
-
-/** What `onUpdate` gets beside the update. */
-export interface UpdateContext {
-  /** The update's type key, such as `"message"` or `"callback_query"`. */
-  readonly updateType: UpdateType;
-}
-
-/** Handles one update; with `webhookReply: true` it may return a Bot API call to send as the reply. */
-export type UpdateHandler = (
-  update: Update,
-  context: UpdateContext,
-) => // biome-ignore lint/suspicious/noConfusingVoidType: `void` lets a handler such as grammY's `bot.handleUpdate`, which returns Promise<void>, be passed as it is.
-WebhookReply | undefined | void | Promise<WebhookReply | undefined | void>;
+import type { Update, UpdateContext, UpdateHandler } from "./update.js";
 
 /** Options of `createWebhookHandler`, `createFetchHandler` and every adapter's `telegramWebhook`. */
 export interface WebhookOptions {
@@ -215,30 +205,13 @@ export interface WebhookOptions {
   setWebhook?: WebhookRegistrationConfig;
 }
 
-/** Options after defaults and checks: what the pipeline runs on. */
-export interface ResolvedOptions {
+/** Options after defaults and checks: what the pipeline runs on. Delivery reads its own part of them. */
+export interface ResolvedOptions extends DeliveryOptions {
   readonly secretTokens: readonly string[] | null;
-  readonly onUpdate: WebhookOptions["onUpdate"];
   readonly readLimits: ReadLimits;
-  readonly onReject: (rejection: Rejection) => void;
-  readonly onError: (error: unknown, update: Update) => void;
-  readonly deadlineMs: number;
-  readonly maxRunMs: number;
-  readonly queueLimits: QueueLimits;
-  readonly maxInFlight: number;
-  readonly events: Events | null;
   readonly stats: ReturnType<typeof createStatsCollector> | null;
-  readonly storeTimeoutMs: number;
-  readonly waitUntil: ((promise: Promise<unknown>) => void) | undefined;
-  readonly onDeadline: (update: Update, context: UpdateContext) => void;
-  readonly store: DeliveryStore | null;
-  readonly leaseMs: number;
-  readonly retentionMs: number;
-  readonly errorPolicy: ErrorPolicy;
-  readonly maxAttempts: number;
-  readonly retryAfterSeconds: number;
-  readonly onDeadLetter: (update: Update, error: unknown) => void;
-  readonly webhookReply: boolean;
+  /** The `setWebhook` option, checked with the same secret tokens as the requests, or `null`. */
+  readonly registration: PreparedRegistration | null;
   readonly sourceAllowed: ReturnType<typeof createSourceIpCheck> | null;
 }
 
@@ -265,8 +238,11 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
     );
   }
   const deadlineMs = wholeNumber(options.deadlineMs ?? 25_000, "deadlineMs", 1);
+  const secretTokens = resolveSecretTokens(options);
   return {
-    secretTokens: resolveSecretTokens(options),
+    secretTokens,
+    // During a rotation the first secret is registered, so the new one is listed first.
+    registration: options.setWebhook ? prepareSetWebhook(options.setWebhook, secretTokens?.[0]) : null,
     onUpdate: options.onUpdate,
     readLimits: {
       maxBytes: maxBodyBytes,

@@ -1,4 +1,5 @@
 import type { Chat, Update as UpdateUpTo103, User } from "@grammyjs/types";
+import type { WebhookReply } from "./delivery/webhook-reply.js";
 
 /**
  * What a widget asked: `"data"` (data for the bot, possibly with the user's TON wallet card),
@@ -110,3 +111,16 @@ const KNOWN_UPDATE_TYPES: ReadonlySet<string> = new Set(UPDATE_TYPES_IN_SERVER_O
 export function isKnownUpdateType(type: string): type is KnownUpdateType {
   return KNOWN_UPDATE_TYPES.has(type);
 }
+
+/** What `onUpdate` gets beside the update. */
+export interface UpdateContext {
+  /** The update's type key, such as `"message"` or `"callback_query"`. */
+  readonly updateType: UpdateType;
+}
+
+/** Handles one update; with `webhookReply: true` it may return a Bot API call to send as the reply. */
+export type UpdateHandler = (
+  update: Update,
+  context: UpdateContext,
+) => // biome-ignore lint/suspicious/noConfusingVoidType: `void` lets a handler such as grammY's `bot.handleUpdate`, which returns Promise<void>, be passed as it is.
+WebhookReply | undefined | void | Promise<WebhookReply | undefined | void>;

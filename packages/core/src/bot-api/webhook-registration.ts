@@ -78,7 +78,22 @@ export interface WebhookRegistration {
  * const outcome = await registration.ready; // { ok: true, result: { reason: "up_to_date", ... } }
  */
 export function createWebhookRegistration(options: WebhookRegistrationOptions): WebhookRegistration {
-  const prepared = prepareRegistration(options);
+  return startWebhookRegistration(prepareRegistration(options), options);
+}
+
+/** A registration's settings once checked: what every run uses, or the error every run reports. */
+export type PreparedRegistration =
+  | { readonly ok: true; readonly webhook: PreparedWebhook }
+  | { readonly ok: false; readonly error: TelehookError };
+
+/**
+ * Starts a registration whose settings were checked already, by {@link prepareSetWebhook} (the webhook
+ * handler does this in `resolveOptions`, where its secret token is checked once for both uses).
+ */
+export function startWebhookRegistration(
+  prepared: PreparedRegistration,
+  options: Pick<WebhookRegistrationOptions, "setWebhook" | "autoStart">,
+): WebhookRegistration {
   const onResult = options.setWebhook.onResult;
   const onError = options.setWebhook.onError ?? logRegistrationError;
   const cancelled = new AbortController();
@@ -156,25 +171,9 @@ export function createWebhookRegistration(options: WebhookRegistrationOptions): 
  * Checks the options. What makes serving impossible (no options, a bad secret token) throws; a bad
  * `setWebhook` setting is kept as the error every run reports.
  */
-function prepareRegistration(
-  options: WebhookRegistrationOptions,
-):
-  | { readonly ok: true; readonly webhook: PreparedWebhook }
-  | { readonly ok: false; readonly error: TelehookError } {
-  if (
-    typeof options !== "object" ||
-    options === null ||
-    typeof options.setWebhook !== "object" ||
-    options.setWebhook === null
-  ) {
+function prepareRegistration(options: WebhookRegistrationOptions): PreparedRegistration {
+  if (typeof options !== "object" || options === null) {
     throw new TelehookError("invalid_options", "setWebhook must be an object with at least token and url.");
-  }
-  const inner = options.setWebhook as WebhookRegistrationConfig & { secretToken?: unknown };
-  if (inner.secretToken !== undefined) {
-    throw new TelehookError(
-      "invalid_options",
-      "setWebhook.secretToken is not read: the webhook's own secretToken is registered, so that the check and setWebhook always share one secret. Move it out of setWebhook.",
-    );
   }
   const { secretToken } = options;
   const registered = Array.isArray(secretToken) ? secretToken[0] : secretToken;
@@ -188,13 +187,34 @@ function prepareRegistration(
       "secretToken is missing. Pass the secret the webhook checks, or set allowUnauthenticated: true to register the webhook without one.",
     );
   }
+  return prepareSetWebhook(options.setWebhook, registered);
+}
+
+/**
+ * Checks the `setWebhook` settings for a secret that was already checked (`undefined`: register without
+ * one). Throws only when `setWebhook` is not an object or carries a secret of its own; any other mistake is
+ * kept as the error every run reports, with no call to Telegram.
+ */
+export function prepareSetWebhook(
+  setWebhook: WebhookRegistrationConfig,
+  registered: string | undefined,
+): PreparedRegistration {
+  if (typeof setWebhook !== "object" || setWebhook === null) {
+    throw new TelehookError("invalid_options", "setWebhook must be an object with at least token and url.");
+  }
+  if ((setWebhook as { secretToken?: unknown }).secretToken !== undefined) {
+    throw new TelehookError(
+      "invalid_options",
+      "setWebhook.secretToken is not read: the webhook's own secretToken is registered, so that the check and setWebhook always share one secret. Move it out of setWebhook.",
+    );
+  }
   try {
     return {
       ok: true,
       webhook: prepareWebhook({
-        ...options.setWebhook,
+        ...setWebhook,
         secretToken: registered,
-        allowUnauthenticated: options.allowUnauthenticated,
+        allowUnauthenticated: registered === undefined,
       }),
     };
   } catch (error) {

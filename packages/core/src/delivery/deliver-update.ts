@@ -1,15 +1,14 @@
 import { TelehookError } from "../errors.js";
-import { errorTypeOf, type UpdateEvent, type WebhookEvent } from "../events.js";
-import type { ResolvedOptions, UpdateContext } from "../options.js";
+import { type Events, errorTypeOf, type UpdateEvent, type WebhookEvent } from "../events.js";
 import type { ParsedUpdate } from "../parse-update.js";
-import { type RejectionReason, rejection } from "../rejection.js";
+import { type Rejection, type RejectionReason, rejection } from "../rejection.js";
 import { OK_RESULT, rejectionResult, replyResult, type WebhookResult } from "../result.js";
 import { startTimer, type Timer } from "../timer.js";
-import type { Update } from "../update.js";
+import type { Update, UpdateContext, UpdateHandler } from "../update.js";
 import type { Activity } from "./activity.js";
-import { ChatQueues, type QueuePlace } from "./chat-queues.js";
+import { ChatQueues, type QueueLimits, type QueuePlace } from "./chat-queues.js";
 import type { ClaimResult, DeliveryStore, LeaseRequest } from "./delivery-store.js";
-import { FailureLedger } from "./error-policy.js";
+import { type ErrorPolicy, FailureLedger } from "./error-policy.js";
 import { queueKeyOf } from "./queue-key.js";
 import { RecentReplies } from "./recent-replies.js";
 import { callStore, StoreFailure } from "./store-call.js";
@@ -19,6 +18,29 @@ type MaybePromise<T> = T | Promise<T>;
 type WaitUntil = (promise: Promise<unknown>) => void;
 /** What every store call of one run is given. */
 type StoreCall = LeaseRequest & { readonly retentionMs: number };
+
+/** The options delivery runs on, resolved (defaults applied, hooks guarded) by `resolveOptions`. */
+export interface DeliveryOptions {
+  readonly onUpdate: UpdateHandler;
+  readonly onReject: (rejection: Rejection) => void;
+  readonly onError: (error: unknown, update: Update) => void;
+  readonly onDeadline: (update: Update, context: UpdateContext) => void;
+  readonly onDeadLetter: (update: Update, error: unknown) => void;
+  readonly waitUntil: WaitUntil | undefined;
+  readonly deadlineMs: number;
+  readonly maxRunMs: number;
+  readonly queueLimits: QueueLimits;
+  readonly maxInFlight: number;
+  readonly events: Events | null;
+  readonly store: DeliveryStore | null;
+  readonly storeTimeoutMs: number;
+  readonly leaseMs: number;
+  readonly retentionMs: number;
+  readonly errorPolicy: ErrorPolicy;
+  readonly maxAttempts: number;
+  readonly retryAfterSeconds: number;
+  readonly webhookReply: boolean;
+}
 
 /** What one request asks of its update's run, beside the options (see `WebhookRequest`). */
 export interface RunRequest {
@@ -112,7 +134,7 @@ class Execution {
  * with early acknowledgement (only of updates that started), the stuck-run limit, bounded queues, the error
  * budget and dead letters, webhook replies.
  */
-export function createDelivery(options: ResolvedOptions, activity: Activity) {
+export function createDelivery(options: DeliveryOptions, activity: Activity) {
   const queues = new ChatQueues(options.queueLimits);
   const ledger = new FailureLedger(options.errorPolicy, options.maxAttempts);
   const replies = new RecentReplies();
