@@ -28,15 +28,17 @@ export {
   DEFAULT_API_ROOT,
 } from "./bot-api/bot-api-client.js";
 export {
-  type EnsureWebhookMode,
-  type EnsureWebhookOptions,
   type EnsureWebhookReason,
   type EnsureWebhookResult,
   ensureWebhook,
-  type PreparedWebhook,
-  prepareWebhook,
 } from "./bot-api/ensure-webhook.js";
 export { isLocalApiRoot } from "./bot-api/local-mode.js";
+export {
+  type EnsureWebhookMode,
+  type EnsureWebhookOptions,
+  type PreparedWebhook,
+  prepareWebhook,
+} from "./bot-api/prepare-webhook.js";
 export { redactSecret, redactToken } from "./bot-api/redact.js";
 export {
   FINGERPRINT_PARAM,

@@ -1,12 +1,7 @@
 import { callHookSafely, TelehookError, toTelehookError } from "../errors.js";
 import { assertValidSecretToken } from "../secret-token.js";
-import {
-  type EnsureWebhookOptions,
-  type EnsureWebhookResult,
-  type PreparedWebhook,
-  prepareWebhook,
-  runPrepared,
-} from "./ensure-webhook.js";
+import { type EnsureWebhookResult, runPrepared } from "./ensure-webhook.js";
+import { type EnsureWebhookOptions, type PreparedWebhook, prepareWebhook } from "./prepare-webhook.js";
 import { linkedSignal } from "./retry.js";
 
 /**
