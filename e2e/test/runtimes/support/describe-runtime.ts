@@ -1,13 +1,25 @@
-import { describeWebhookConformance } from "@telehook/testing/conformance";
+import {
+  describeFramingConformance,
+  describeWebhookConformance,
+  type FramingDifferences,
+} from "@telehook/testing/conformance";
 import { afterAll, beforeAll } from "vitest";
-import { HookServer, remoteHarness } from "./remote-harness.js";
+import { HookServer, remoteHarness, remoteStart } from "./remote-harness.js";
 import { type RuntimeName, type RuntimeServer, startRuntime } from "./runtime-server.js";
 
 const ENTRIES: Record<RuntimeName, string> = { bun: "bun.ts", deno: "deno.ts", workerd: "worker.ts" };
 
+/** What each runtime's own HTTP server does in another (still safe) way; the framing suite checks the rest. */
+const DIFFERENCES: Record<RuntimeName, FramingDifferences> = {
+  bun: {},
+  deno: { connectionHeldAfterAnswer: "Deno.serve reads the declared body to its end before it closes" },
+  workerd: { largeHeadersAccepted: "workerd takes request headers up to 128 KiB" },
+};
+
 /**
  * Serves the remote webhook app on `runtime` (one process for the file) and runs the conformance suite
- * against `createFetchHandler` and the Hono adapter there, over HTTP from Node.
+ * against `createFetchHandler` and the Hono adapter there, and the framing suite against the first, over HTTP
+ * from Node.
  */
 export function describeRuntimeConformance(runtime: RuntimeName): void {
   const hooks = new HookServer();
@@ -26,4 +38,11 @@ export function describeRuntimeConformance(runtime: RuntimeName): void {
   };
   describeWebhookConformance(`createFetchHandler on ${runtime}`, remoteHarness(started, hooks, "fetch"));
   describeWebhookConformance(`hono on ${runtime}`, remoteHarness(started, hooks, "hono"));
+  // Framing is the runtime's HTTP server and the web Request, the same under Hono: once per runtime.
+  const differences = DIFFERENCES[runtime];
+  describeFramingConformance(
+    `createFetchHandler on ${runtime}`,
+    remoteStart(started, hooks, "fetch"),
+    differences,
+  );
 }

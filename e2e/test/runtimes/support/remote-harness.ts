@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CloseResult, WebhookOptions } from "@telehook/core";
-import { type ConformanceHarness, sendOverHttp } from "@telehook/testing/conformance";
+import { type ConformanceHarness, type StartedServer, sendOverHttp } from "@telehook/testing/conformance";
 import type { RuntimeServer } from "./runtime-server.js";
 
 type Hook = (...args: unknown[]) => unknown;
@@ -70,9 +70,37 @@ export class HookServer {
 }
 
 /**
- * The conformance harness for a webhook served by another runtime (see `../app/remote-webhook.ts`): each
- * mount builds a fresh webhook there, with the options' values sent as JSON and the hooks run here.
+ * Builds a fresh webhook in the remote app, with the options' values sent as JSON and the hooks run here.
+ * Resolves with its URL and its `close()` (which drains it there).
  */
+export async function mountRemote(
+  server: RuntimeServer,
+  hooks: HookServer,
+  kind: "fetch" | "hono",
+  options: WebhookOptions,
+): Promise<{ url: string; close(o?: { timeoutMs?: number }): Promise<Response>; forget(): void }> {
+  const values: Record<string, unknown> = {};
+  const functions: Record<string, Hook> = {};
+  for (const [name, value] of Object.entries(options)) {
+    if (typeof value === "function") functions[name] = value as Hook;
+    else values[name] = value;
+  }
+  const registered = hooks.register(functions);
+  const mounted = await post(`${server.url}/__mount`, {
+    kind,
+    options: values,
+    hooks: Object.keys(functions),
+    callbackUrl: registered.callbackUrl,
+  });
+  const { id } = (await mounted.json()) as { id: string };
+  return {
+    url: `${server.url}/m/${id}/bot`,
+    close: (o = {}) => post(`${server.url}/__close/${id}`, o),
+    forget: () => registered.forget(),
+  };
+}
+
+/** The conformance harness for a webhook served by another runtime (see `../app/remote-webhook.ts`). */
 export function remoteHarness(
   runtime: () => RuntimeServer,
   hooks: HookServer,
@@ -80,38 +108,41 @@ export function remoteHarness(
 ): ConformanceHarness {
   return {
     async mount(options) {
-      const server = runtime();
-      const values: Record<string, unknown> = {};
-      const functions: Record<string, Hook> = {};
-      for (const [name, value] of Object.entries(options as WebhookOptions)) {
-        if (typeof value === "function") functions[name] = value as Hook;
-        else values[name] = value;
-      }
-      const registered = hooks.register(functions);
-      const mounted = await post(`${server.url}/__mount`, {
-        kind,
-        options: values,
-        hooks: Object.keys(functions),
-        callbackUrl: registered.callbackUrl,
-      });
-      const { id } = (await mounted.json()) as { id: string };
+      const remote = await mountRemote(runtime(), hooks, kind, options);
       let closing: Promise<unknown> = Promise.resolve();
       const close = (o: { timeoutMs?: number } = {}): Promise<CloseResult> => {
-        const answered = post(`${server.url}/__close/${id}`, o);
+        const answered = remote.close(o);
         closing = answered.catch(() => {});
         return answered.then((response) => response.json() as Promise<CloseResult>);
       };
       return {
         // A request sent after close() goes out once the remote drain has begun, as it would in one process.
-        send: (request) => closing.then(() => sendOverHttp(`${server.url}/m/${id}/bot`, request)),
+        send: (request) => closing.then(() => sendOverHttp(remote.url, request)),
         webhook: { close },
         async close() {
           // Frees the remote webhook; a test that left a handler waiting does not hold the next one.
           await close({ timeoutMs: 0 }).catch(() => {});
-          registered.forget();
+          remote.forget();
         },
       };
     },
+  };
+}
+
+/** The framing suite's `start` for a webhook served by another runtime. */
+export function remoteStart(runtime: () => RuntimeServer, hooks: HookServer, kind: "fetch" | "hono") {
+  return async (options: WebhookOptions): Promise<StartedServer> => {
+    const remote = await mountRemote(runtime(), hooks, kind, options);
+    const close = async (o: { timeoutMs?: number } = {}) =>
+      (await (await remote.close(o)).json()) as CloseResult;
+    return {
+      url: remote.url,
+      webhook: { close },
+      async close() {
+        await close({ timeoutMs: 0 }).catch(() => {});
+        remote.forget();
+      },
+    };
   };
 }
 

@@ -39,6 +39,8 @@ export async function startRuntime(runtime: RuntimeName, entry: string): Promise
       modules: [{ type: "ESModule", path: "worker.js", contents: await readFile(script, "utf8") }],
       compatibilityDate: "2025-09-01",
       host: "127.0.0.1",
+      // The fallback request.cf, not the one Miniflare would download.
+      cf: false,
       port: 0,
     });
     const url = await mf.ready;
@@ -50,7 +52,7 @@ export async function startRuntime(runtime: RuntimeName, entry: string): Promise
       : [binary("deno"), ["run", "--allow-net", "--no-prompt", script]];
   const child = spawn(command, args, {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DO_NOT_TRACK: "1" },
   });
   return listening(runtime, child);
 }
