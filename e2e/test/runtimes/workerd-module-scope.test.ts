@@ -96,9 +96,9 @@ afterAll(async () => {
 
 let nextId = 50_000;
 
-function send(path: string, text: string) {
+function send(path: string, text: string, chatId?: number) {
   const id = nextId++;
-  const update = sampleUpdate(id, id);
+  const update = sampleUpdate(id, chatId ?? id);
   if (update.message) update.message.text = text;
   if (!worker) throw new Error("workerd did not start: see the error of beforeAll");
   return sendOverHttp(`${worker.url}${path}`, {
@@ -132,5 +132,21 @@ describe.each(["/fetch", "/hono"])("workerd, a webhook built at module scope, %s
     expect([response.status, gate.openedBy()]).toEqual([200, undefined]);
     gate.open();
     expect(await gate.done(AUTO_OPEN_MS)).toBe(true);
+  });
+});
+
+describe("workerd, a webhook built at module scope and not given ctx", () => {
+  // Without ctx.waitUntil, workerd cancels the handler with its request once the deadline answered. Core
+  // then holds a run that will never end; its stuck-run limit (maxRunMs, 1 s here) must still free the chat.
+  test("a run cancelled with its request stops blocking its chat after maxRunMs", async () => {
+    const chat = 777_001;
+    const gate = gates.create();
+    const first = await send("/without-ctx", gate.url, chat);
+    expect([first.status, gate.openedBy()]).toEqual([200, undefined]);
+    gate.open();
+    // Past maxRunMs (1000 ms) and the deadline of the cancelled run.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const next = await send("/without-ctx", "fast", chat);
+    expect([next.status, next.body]).toEqual([200, ""]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A Workers module built the way every Workers guide builds one: the webhooks are created once, at module
  * scope, and serve every later request. `/fetch` is `createFetchHandler` given the request's `ctx`, `/hono`
- * the Hono adapter in a Hono app.
+ * the Hono adapter in a Hono app. `/without-ctx` is a `createFetchHandler` with a short stuck-run limit
+ * (`maxRunMs`) that is not given `ctx`, so workerd cancels what runs after its answer.
  *
  * An update whose text is a URL is slow: its handler waits for `<url>/wait` (the test holds it), then reports
  * `<url>/done`. Any other update is handled at once.
@@ -23,12 +24,15 @@ const options = {
 };
 
 const webhook = createFetchHandler(options);
+const withoutContext = createFetchHandler({ ...options, maxRunMs: 1000 });
 const app = new Hono();
 app.post("/hono", telegramWebhook(options));
 
 export default {
   fetch(request: Request, env: unknown, ctx: RuntimeContext) {
-    if (new URL(request.url).pathname === "/fetch") return webhook(request, ctx);
+    const { pathname } = new URL(request.url);
+    if (pathname === "/fetch") return webhook(request, ctx);
+    if (pathname === "/without-ctx") return withoutContext(request);
     return app.fetch(request, env as never, ctx as never);
   },
 };
