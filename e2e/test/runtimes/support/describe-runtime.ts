@@ -1,10 +1,14 @@
 import {
+  CONFORMANCE_SECRET,
   describeFramingConformance,
   describeWebhookConformance,
   type FramingDifferences,
+  sampleUpdate,
+  sendOverHttp,
+  telegramHeaders,
 } from "@telehook/testing/conformance";
-import { afterAll, beforeAll } from "vitest";
-import { HookServer, remoteHarness, remoteStart } from "./remote-harness.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { HookServer, mountRemote, remoteHarness, remoteStart } from "./remote-harness.js";
 import { type RuntimeName, type RuntimeServer, startRuntime } from "./runtime-server.js";
 
 const ENTRIES: Record<RuntimeName, string> = { bun: "bun.ts", deno: "deno.ts", workerd: "worker.ts" };
@@ -45,4 +49,33 @@ export function describeRuntimeConformance(runtime: RuntimeName): void {
     remoteStart(started, hooks, "fetch"),
     differences,
   );
+  // Workers have no peer address to give (only the edge's headers), so this is for Bun and Deno.
+  if (runtime !== "workerd") describePeerAddress(runtime, started, hooks);
+}
+
+/** The runtime's peer address reaches the `sourceIp` allowlist through the fetch handler's context. */
+function describePeerAddress(runtime: RuntimeName, started: () => RuntimeServer, hooks: HookServer): void {
+  describe(`createFetchHandler on ${runtime}: the peer's address`, () => {
+    test.each([
+      ["allows a request from an allowed range", ["127.0.0.0/8"], 200],
+      ["refuses a request from outside the ranges", ["149.154.160.0/20"], 403],
+    ])("%s", async (_, allow, status) => {
+      const remote = await mountRemote(started(), hooks, "fetch", {
+        secretToken: CONFORMANCE_SECRET,
+        sourceIp: { allow },
+        onUpdate: () => {},
+      });
+      try {
+        const response = await sendOverHttp(remote.url, {
+          method: "POST",
+          headers: telegramHeaders(),
+          body: JSON.stringify(sampleUpdate(1)),
+        });
+        expect(response.status).toBe(status);
+      } finally {
+        await remote.close({ timeoutMs: 0 });
+        remote.forget();
+      }
+    });
+  });
 }
