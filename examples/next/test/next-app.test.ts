@@ -81,7 +81,7 @@ beforeAll(async () => {
     env: {
       ...env,
       WEBHOOK_SECRET: SECRET,
-      WEBHOOK_DEADLINE_MS: "300",
+      WEBHOOK_DEADLINE_MS: "2000",
       BOT_TOKEN: "123456:next-example-token",
       TELEGRAM_API_ROOT: telegram.url,
     },
