@@ -1,10 +1,10 @@
 import {
+  type BeforeApplicationShutdown,
   type DynamicModule,
   Inject,
   type MiddlewareConsumer,
   Module,
   type NestModule,
-  type OnApplicationShutdown,
 } from "@nestjs/common";
 import type { WebhookControls } from "@telehook/core";
 
@@ -18,10 +18,10 @@ export type WebhookMiddleware = ((req: never, res: never, next: (error?: unknown
 /**
  * The bot's module: Telegram's webhook is its middleware at `/bot`, so it answers before any guard, pipe,
  * controller or body parser of the app. On shutdown (`app.close()`, or a signal with `enableShutdownHooks()`)
- * it drains the updates still running.
+ * it drains the updates still running, before the HTTP server closes.
  */
 @Module({})
-export class BotModule implements NestModule, OnApplicationShutdown {
+export class BotModule implements NestModule, BeforeApplicationShutdown {
   constructor(@Inject(BOT_WEBHOOK) private readonly webhook: WebhookMiddleware) {}
 
   static forWebhook(webhook: WebhookMiddleware): DynamicModule {
@@ -36,7 +36,11 @@ export class BotModule implements NestModule, OnApplicationShutdown {
     consumer.apply(this.webhook).forRoutes("bot");
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Drains before Nest closes the HTTP server: the updates still running finish and get their answers, new
+   * ones get 503 with Retry-After, and the server then finds its connections idle and closes at once.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.webhook.close({ timeoutMs: 10_000 });
   }
 }

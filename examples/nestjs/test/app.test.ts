@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { INestApplication } from "@nestjs/common";
+import type { UpdateHandler } from "@telehook/core";
 import { afterEach, describe, expect, test } from "vitest";
 import { createApp, type Platform } from "../src/app.js";
 import { echo } from "../src/bot.js";
@@ -11,8 +12,8 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function start(platform: Platform): Promise<string> {
-  ({ app } = await createApp(platform, { secretToken: SECRET, webhookReply: true, onUpdate: echo }));
+async function start(platform: Platform, onUpdate: UpdateHandler = echo): Promise<string> {
+  ({ app } = await createApp(platform, { secretToken: SECRET, webhookReply: true, onUpdate }));
   await app.listen(0, "127.0.0.1");
   return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 }
@@ -55,5 +56,40 @@ describe.each(["express", "fastify"] as const)("the NestJS example on %s", (plat
     });
     expect([saved.status, await saved.json()]).toEqual([201, { saved: "remember the milk" }]);
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
+  });
+});
+
+describe.each(["express", "fastify"] as const)("shutting the NestJS example down on %s", (platform) => {
+  // The drain runs before Nest closes the HTTP server: closed after it, the server would wait for the
+  // client's keep-alive connection (Fastify's keep-alive lasts 72 s).
+  test("app.close() answers the update still running, then closes at once", async () => {
+    const events: string[] = [];
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const url = await start(platform, (update) => {
+      started();
+      return released.then(() => {
+        events.push("update finished");
+        return echo(update);
+      });
+    });
+    const answer = fetch(`${url}/bot`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+      body: update("wait"),
+    });
+    await running;
+    const closing = app?.close().then(() => events.push("app closed"));
+    app = undefined;
+    setTimeout(release, 50);
+    expect((await answer).status).toBe(200);
+    await closing;
+    expect(events).toEqual(["update finished", "app closed"]);
   });
 });
