@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Miniflare } from "miniflare";
@@ -44,7 +44,11 @@ export async function startRuntime(runtime: RuntimeName, entry: string): Promise
       port: 0,
     });
     const url = await mf.ready;
-    return { url: url.origin, output: () => "", stop: () => mf.dispose() };
+    return {
+      url: url.origin,
+      output: () => "",
+      stop: () => mf.dispose().finally(() => removeBundle(script)),
+    };
   }
   const [command, args] =
     runtime === "bun"
@@ -54,7 +58,12 @@ export async function startRuntime(runtime: RuntimeName, entry: string): Promise
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DO_NOT_TRACK: "1" },
   });
-  return listening(runtime, child);
+  const server = await listening(runtime, child);
+  return { ...server, stop: () => server.stop().finally(() => removeBundle(script)) };
+}
+
+function removeBundle(script: string): Promise<void> {
+  return rm(dirname(script), { recursive: true, force: true });
 }
 
 function listening(runtime: string, child: ChildProcess): Promise<RuntimeServer> {
