@@ -83,10 +83,15 @@ class Gates {
 
 const gates = new Gates();
 let worker: RuntimeServer | undefined;
+let failure: unknown;
 
 beforeAll(async () => {
   await gates.start();
-  worker = await startRuntime("workerd", "module-scope-worker.ts");
+  // A runtime that cannot start fails every test with its error, rather than leaving them skipped.
+  worker = await startRuntime("workerd", "module-scope-worker.ts").catch((error: unknown) => {
+    failure = error;
+    return undefined;
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -100,7 +105,7 @@ function send(path: string, text: string, chatId?: number) {
   const id = nextId++;
   const update = sampleUpdate(id, chatId ?? id);
   if (update.message) update.message.text = text;
-  if (!worker) throw new Error("workerd did not start: see the error of beforeAll");
+  if (!worker) throw new Error("workerd did not start", { cause: failure });
   return sendOverHttp(`${worker.url}${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": "module_scope_secret" },

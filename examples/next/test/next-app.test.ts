@@ -69,7 +69,16 @@ const telegram = new FakeTelegram();
 let next: ChildProcess | undefined;
 let appUrl = "";
 
+let failure: unknown;
+
 beforeAll(async () => {
+  // A build or start that fails, fails every test with its error, rather than leaving them skipped.
+  await startApp().catch((error: unknown) => {
+    failure = error;
+  });
+}, 120_000);
+
+async function startApp(): Promise<void> {
   // The app imports @telehook/core as a user does, from its build.
   await run(`${ROOT}node_modules/.bin/tsup`, [], { cwd: `${ROOT}packages/core` });
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
@@ -89,7 +98,7 @@ beforeAll(async () => {
   });
   appUrl = `http://127.0.0.1:${port}`;
   await ready(next);
-}, 120_000);
+}
 
 afterAll(async () => {
   if (next && next.exitCode === null) {
@@ -101,6 +110,7 @@ afterAll(async () => {
 });
 
 function sendUpdate(updateId: number, text: string, secret = SECRET): Promise<Response> {
+  if (!appUrl || failure) throw new Error("the Next.js app did not start", { cause: failure });
   return fetch(`${appUrl}/bot`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
@@ -148,12 +158,22 @@ function freePort(): Promise<number> {
 function ready(child: ChildProcess): Promise<void> {
   let output = "";
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`next start was not ready within 60 s:\n${output}`)),
+      60_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString("utf8");
-      if (/Ready in/.test(output)) resolve();
+      if (/Ready in/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`next start exited (${code}):\n${output}`)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`next start exited (${code}):\n${output}`));
+    });
   });
 }

@@ -28,16 +28,21 @@ const DIFFERENCES: Record<RuntimeName, FramingDifferences> = {
 export function describeRuntimeConformance(runtime: RuntimeName): void {
   const hooks = new HookServer();
   let server: RuntimeServer | undefined;
+  let failure: unknown;
   beforeAll(async () => {
     await hooks.start();
-    server = await startRuntime(runtime, ENTRIES[runtime]);
+    // A runtime that cannot start fails every test with its error, rather than leaving them skipped.
+    server = await startRuntime(runtime, ENTRIES[runtime]).catch((error: unknown) => {
+      failure = error;
+      return undefined;
+    });
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
     await hooks.stop();
   });
   const started = () => {
-    if (!server) throw new Error(`${runtime} did not start: see the error of beforeAll`);
+    if (!server) throw new Error(`${runtime} did not start`, { cause: failure });
     return server;
   };
   describeWebhookConformance(`createFetchHandler on ${runtime}`, remoteHarness(started, hooks, "fetch"));
