@@ -5,6 +5,23 @@ import type { StartedServer } from "./harness.js";
 import { floodExchange, rawExchange, requestHead } from "./raw-http.js";
 
 /**
+ * Where the runtime's own HTTP server, not the adapter, handles a framing case in another way that is still
+ * safe. Each is the reason, stated by the harness that claims it; the case then checks what the adapter owns.
+ */
+export interface FramingDifferences {
+  /**
+   * The server accepts a 64 KiB header (workerd takes up to 128 KiB, as Cloudflare's edge does). The request
+   * is then an ordinary one: with the right secret, its update is delivered once.
+   */
+  readonly largeHeadersAccepted?: string;
+  /**
+   * The server sends the body timeout's 408 at once but keeps reading the declared body before it closes the
+   * connection (Deno). The 408 must still come in time, and nothing be delivered.
+   */
+  readonly connectionHeldAfterAnswer?: string;
+}
+
+/**
  * Framing attacks over raw TCP, for adapters behind a real listener: lying Content-Length in both
  * directions, a body cut off mid-stream, slowloris, a huge header, duplicate secret headers, a
  * compressed body. Nothing forged or partial may reach `onUpdate`, and the server must keep serving.
@@ -12,6 +29,7 @@ import { floodExchange, rawExchange, requestHead } from "./raw-http.js";
 export function describeFramingConformance(
   name: string,
   start: (options: WebhookOptions) => Promise<StartedServer>,
+  differences: FramingDifferences = {},
 ): void {
   async function withServer(run: (url: string, updates: Update[]) => Promise<void>): Promise<void> {
     const updates: Update[] = [];
@@ -75,14 +93,18 @@ export function describeFramingConformance(
       });
     });
 
-    test("a client sending one byte at a time (slowloris) is cut off by the read timeout", async () => {
+    const slowloris = differences.connectionHeldAfterAnswer
+      ? `a client sending one byte at a time (slowloris) is answered 408 at the read timeout; the runtime holds the connection (${differences.connectionHeldAfterAnswer})`
+      : "a client sending one byte at a time (slowloris) is cut off by the read timeout";
+    test(slowloris, async () => {
       await withServer(async (url, updates) => {
         const body = JSON.stringify(sampleUpdate(4));
         const trickle = [...body].flatMap((char) => [char, { pauseMs: 40 }]);
         const started = Date.now();
         const exchange = await rawExchange(url, [head(url, body.length), ...trickle], 3000);
         expect(exchange.statuses).toEqual([408]);
-        expect(Date.now() - started).toBeLessThan(2500);
+        if (differences.connectionHeldAfterAnswer) expect(exchange.firstByteMs).toBeLessThan(2500);
+        else expect(Date.now() - started).toBeLessThan(2500);
         expect(updates).toEqual([]);
       });
     });
@@ -103,13 +125,21 @@ export function describeFramingConformance(
       });
     });
 
-    test("a huge header is refused before anything is delivered", async () => {
+    const hugeHeader = differences.largeHeadersAccepted
+      ? `a huge header is accepted by the runtime (${differences.largeHeadersAccepted}), and its update delivered once`
+      : "a huge header is refused before anything is delivered";
+    test(hugeHeader, async () => {
       await withServer(async (url, updates) => {
         const body = JSON.stringify(sampleUpdate(6));
         const exchange = await rawExchange(url, [
           head(url, body.length, { "X-Padding": "a".repeat(64 * 1024) }),
           body,
         ]);
+        if (differences.largeHeadersAccepted) {
+          expect(exchange.statuses).toEqual([200]);
+          expect(updates.map((update) => update.update_id)).toEqual([6]);
+          return;
+        }
         expect(exchange.statuses[0] ?? 0).toBeGreaterThanOrEqual(400);
         expect(updates).toEqual([]);
       });

@@ -1,5 +1,5 @@
 export { CONFORMANCE_SECRET, sampleUpdate, telegramHeaders } from "./fixtures.js";
-export { describeFramingConformance } from "./framing.js";
+export { describeFramingConformance, type FramingDifferences } from "./framing.js";
 export {
   type ConformanceHarness,
   type ConformanceRequest,

@@ -5,6 +5,8 @@ export interface RawExchange {
   readonly statuses: number[];
   readonly text: string;
   readonly closedByServer: boolean;
+  /** Milliseconds from the start of the exchange to the first byte of the answer; undefined with none. */
+  readonly firstByteMs: number | undefined;
 }
 
 /**
@@ -21,6 +23,8 @@ export function rawExchange(
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port) });
     const received: Buffer[] = [];
+    const started = Date.now();
+    let firstByteMs: number | undefined;
     let closedByServer = false;
     let settled = false;
     const finish = () => {
@@ -30,10 +34,13 @@ export function rawExchange(
       socket.destroy();
       const text = Buffer.concat(received).toString("latin1");
       const statuses = [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((match) => Number(match[1]));
-      resolve({ statuses, text, closedByServer });
+      resolve({ statuses, text, closedByServer, firstByteMs });
     };
     const timer = setTimeout(finish, waitMs);
-    socket.on("data", (chunk: Buffer) => received.push(chunk));
+    socket.on("data", (chunk: Buffer) => {
+      firstByteMs ??= Date.now() - started;
+      received.push(chunk);
+    });
     socket.on("end", () => {
       closedByServer = true;
       finish();

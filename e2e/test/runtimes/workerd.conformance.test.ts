@@ -1,0 +1,3 @@
+import { describeRuntimeConformance } from "./support/describe-runtime.js";
+
+describeRuntimeConformance("workerd");
