@@ -78,6 +78,12 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
       get remoteAddress() {
         return peerOf?.(c).remote.address;
       },
+      // Called only when the deadline answers early: the request's own ctx.waitUntil on Workers.
+      waitUntil: (promise) => {
+        const context = executionContextOf(c);
+        if (context) context.waitUntil(promise);
+        else webhookOptions.waitUntil?.(promise);
+      },
     });
     // c.newResponse keeps headers that earlier middleware set with c.header().
     return c.newResponse(
@@ -87,4 +93,14 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
     );
   };
   return Object.assign(middleware, webhookControls(handler));
+}
+
+/** The execution context the runtime gave this request (Workers' `ctx`), if any; Hono's getter throws without one. */
+function executionContextOf(c: Context): { waitUntil(promise: Promise<unknown>): void } | undefined {
+  try {
+    const context = c.executionCtx;
+    return typeof context?.waitUntil === "function" ? context : undefined;
+  } catch {
+    return undefined;
+  }
 }

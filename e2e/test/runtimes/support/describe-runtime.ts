@@ -15,9 +15,13 @@ const ENTRIES: Record<RuntimeName, string> = { bun: "bun.ts", deno: "deno.ts", w
 
 /** What each runtime's own HTTP server does in another (still safe) way; the framing suite checks the rest. */
 const DIFFERENCES: Record<RuntimeName, FramingDifferences> = {
-  bun: {},
+  bun: { hugeBodyRefusedByServer: "Bun.serve refuses a body over its maxRequestBodySize (128 MiB) itself" },
   deno: { connectionHeldAfterAnswer: "Deno.serve reads the declared body to its end before it closes" },
-  workerd: { largeHeadersAccepted: "workerd takes request headers up to 128 KiB" },
+  workerd: {
+    largeHeadersAccepted: "workerd takes request headers up to 128 KiB",
+    unreadBodyDrained:
+      "workerd reads a request body the worker left unread before it answers the next request",
+  },
 };
 
 /**

@@ -23,14 +23,17 @@ interface Line {
 class Place implements QueuePlace {
   readonly key: string;
   readonly onTurn: () => void;
+  /** Whatever the caller keeps with the place, for {@link ChatQueues.holderOf}. */
+  readonly owner: unknown;
   readonly #queues: ChatQueues;
   hasTurn = false;
   left = false;
 
-  constructor(queues: ChatQueues, key: string, onTurn: () => void) {
+  constructor(queues: ChatQueues, key: string, onTurn: () => void, owner: unknown) {
     this.#queues = queues;
     this.key = key;
     this.onTurn = onTurn;
+    this.owner = owner;
   }
 
   leave(): void {
@@ -76,9 +79,9 @@ export class ChatQueues {
    * work starts. Otherwise `onTurn` is called once every earlier place has been left. Check
    * {@link hasRoom} first: this never refuses.
    */
-  enter(key: string | undefined, onTurn: () => void): QueuePlace {
+  enter(key: string | undefined, onTurn: () => void, owner?: unknown): QueuePlace {
     if (key === undefined) return NO_PLACE;
-    const place = new Place(this, key, onTurn);
+    const place = new Place(this, key, onTurn, owner);
     const line = this.#lines.get(key);
     if (line) {
       line.waiting.push(place);
@@ -88,6 +91,11 @@ export class ChatQueues {
       place.hasTurn = true;
     }
     return place;
+  }
+
+  /** The `owner` given with the place that has `key`'s turn now, if any. */
+  holderOf(key: string | undefined): unknown {
+    return key === undefined ? undefined : this.#lines.get(key)?.holder.owner;
   }
 
   /** Called by a place that is left: hand the turn on, or take the place out of its line. */

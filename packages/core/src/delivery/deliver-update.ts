@@ -82,6 +82,8 @@ class Execution {
   timer: Timer | undefined;
   /** Asking the store again while another instance holds the chat; after the deadline, renewing leases. */
   storeTimer: Timer | undefined;
+  /** While it waits: when the run ahead of it in its chat passes `maxRunMs` (see `watchHolder`). */
+  watchTimer: Timer | undefined;
   /** A request was answered 200 before `onUpdate` settled: Telegram will not redeliver the update. */
   acknowledged = false;
   /** A request was answered (200 or 503) before `onUpdate` settled: a reply can no longer be sent. */
@@ -90,7 +92,7 @@ class Execution {
   deadlineMs = 0;
   /** The run passed `maxRunMs`: its chat went on without it and it no longer counts as in flight. */
   abandoned = false;
-  /** When it arrived and when `onUpdate` started (`performance.now()`), only while events are listened to. */
+  /** When it arrived (`performance.now()`, only while events are listened to), and when `onUpdate` started. */
   receivedAt = 0;
   startedAt = 0;
   #respond!: (result: WebhookResult) => void;
@@ -123,6 +125,7 @@ class Execution {
   finish(result: WebhookResult): void {
     this.timer?.cancel();
     this.storeTimer?.cancel();
+    this.watchTimer?.cancel();
     this.respond(result);
     this.#finished?.();
   }
@@ -141,7 +144,9 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   const running = new Map<number, Execution>();
   const store = options.store;
   const retryHeaders = { "retry-after": String(options.retryAfterSeconds) };
-  const instance = instanceId();
+  // Made on the first update, not here: Workers refuse random values while a module is being loaded, and
+  // handlers are built at module scope there.
+  let instance = "";
   const events = options.events;
   let runs = 0;
   let unfinished = 0;
@@ -150,7 +155,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   const claimOf = (update: Update, queueKey: string | undefined): StoreCall => ({
     updateId: update.update_id,
     queueKey,
-    owner: `${instance}:${++runs}`,
+    owner: `${instance || (instance = instanceId())}:${++runs}`,
     leaseMs: options.leaseMs,
     retentionMs: options.retentionMs,
   });
@@ -212,10 +217,26 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     // The place in the chat's line is taken on arrival, so nothing of the chat that comes later can run
     // first; the store is asked once the line reaches it, for the update and its chat together.
     const begin = () => (store ? askStore(execution) : run(execution));
-    execution.place = queues.enter(key, begin);
+    execution.place = queues.enter(key, begin, execution);
     if (execution.place.hasTurn) begin();
-    else if (events) emit(execution, "queued");
+    else {
+      if (events) emit(execution, "queued");
+      watchHolder(execution, queues.holderOf(key) as Execution | undefined);
+    }
     return execution;
+  }
+
+  /**
+   * A waiting update keeps its own eye on the run ahead of it: where a timer dies with the request that set
+   * it (Workers cancel a run with its request), the stuck run's own `maxRunMs` timer may never fire, and
+   * its chat would stay blocked. The waiter checks the run's age now, and once more from its own request
+   * if the limit falls before its deadline.
+   */
+  function watchHolder(waiter: Execution, holder: Execution | undefined): void {
+    if (!holder || holder.phase !== "running" || holder.abandoned) return;
+    const left = options.maxRunMs - (performance.now() - holder.startedAt);
+    if (left <= 0) stuck(holder);
+    else if (left < waiter.deadlineMs) waiter.watchTimer = startTimer(left, () => stuck(holder));
   }
 
   function askStore(execution: Execution): void {
@@ -248,10 +269,9 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
 
   function run(execution: Execution): void {
     execution.phase = "running";
-    if (events) {
-      execution.startedAt = performance.now();
-      emit(execution, "started", { waitedMs: execution.startedAt - execution.receivedAt });
-    }
+    execution.watchTimer?.cancel();
+    execution.startedAt = performance.now();
+    if (events) emit(execution, "started", { waitedMs: execution.startedAt - execution.receivedAt });
     const { update, context } = execution;
     settle(() => options.onUpdate(update, context)).then(
       (returned) => settled(execution, succeeded(execution, returned)),
@@ -293,7 +313,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
       if (answer === true) return;
       const failure =
         answer instanceof StoreFailure ? answer : new StoreFailure(new TypeError("the leases were lost"));
-      storeFailed("renew the leases of", update, failure);
+      storeFailed("renew the leases of", update, failure, claim.owner);
     };
     if (kept instanceof Promise) kept.then(check);
     else check(kept);
@@ -304,7 +324,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
 
   /** The run passed `maxRunMs`: report it and let its chat go on. Its outcome is still reported later. */
   function stuck(execution: Execution): void {
-    if (execution.phase !== "running") return;
+    if (execution.phase !== "running" || execution.abandoned) return;
     execution.abandoned = true;
     execution.storeTimer?.cancel();
     // Telegram has its 200 and will not send the update again: it is done, and its chat is free everywhere.
@@ -411,13 +431,14 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     update: Update,
     updateType: string,
     key: string | undefined,
+    runId = "-",
   ): WebhookResult {
     const turnedAway = rejection(reason);
     options.onReject(turnedAway);
     if (events) {
       const shed = reason === "queue_full" || reason === "overloaded";
       events.emit({
-        ...eventFields("refused", update, updateType, key, `${instance}:-`),
+        ...eventFields("refused", update, updateType, key, runId),
         status: turnedAway.status,
         reason,
         shed,
@@ -428,7 +449,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
 
   function refuseExecution(execution: Execution, reason: RejectionReason): WebhookResult {
     const { update, context, claim } = execution;
-    return refuse(reason, update, context.updateType, claim.queueKey);
+    return refuse(reason, update, context.updateType, claim.queueKey, claim.owner);
   }
 
   /** The fields every event about one update has. */
@@ -463,12 +484,12 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   /** The store's claim, checked: anything but the four answers is a store failure, never a lasting 409. */
   function claimUpdate(claim: StoreCall, update: Update): MaybePromise<ClaimResult | StoreFailure> {
     const check = (granted: unknown): ClaimResult | StoreFailure => {
-      if (granted instanceof StoreFailure) return storeFailed("claim", update, granted);
+      if (granted instanceof StoreFailure) return storeFailed("claim", update, granted, claim.owner);
       if (CLAIM_RESULTS.includes(granted)) return granted as ClaimResult;
       const wrong = new TypeError(
         `claim() returned ${describe(granted)}, not "claimed", "done", "busy" or "queued"`,
       );
-      return storeFailed("claim", update, new StoreFailure(wrong));
+      return storeFailed("claim", update, new StoreFailure(wrong), claim.owner);
     };
     const granted = callStore(() => (store as DeliveryStore).claim(claim), options.storeTimeoutMs);
     return granted instanceof Promise ? granted.then(check) : check(granted);
@@ -496,17 +517,17 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     );
     if (told instanceof Promise) {
       return told.then((outcome) => {
-        if (outcome instanceof StoreFailure) storeFailed(action, update, outcome);
+        if (outcome instanceof StoreFailure) storeFailed(action, update, outcome, claim.owner);
       });
     }
-    if (told instanceof StoreFailure) storeFailed(action, update, told);
+    if (told instanceof StoreFailure) storeFailed(action, update, told, claim.owner);
     return undefined;
   }
 
-  function storeFailed(action: string, update: Update, failure: StoreFailure): StoreFailure {
+  function storeFailed(action: string, update: Update, failure: StoreFailure, runId = "-"): StoreFailure {
     if (events) {
       events.emit({
-        ...eventFields("store_error", update, updateTypeOf(update), undefined, `${instance}:-`),
+        ...eventFields("store_error", update, updateTypeOf(update), undefined, runId),
         action: action.split(" ")[0] as "claim",
         timedOut: failure.timedOut,
         errorType: failure.timedOut ? "timeout" : errorTypeOf(failure.cause),

@@ -19,6 +19,17 @@ export interface FramingDifferences {
    * connection (Deno). The 408 must still come in time, and nothing be delivered.
    */
   readonly connectionHeldAfterAnswer?: string;
+  /**
+   * The server reads and discards a body the handler answered without reading, whatever its `Connection:
+   * close` says (workerd behind Miniflare). The refusal must still come at once and nothing be delivered; how
+   * much the server reads afterwards is the runtime's (Cloudflare's edge caps request bodies itself).
+   */
+  readonly unreadBodyDrained?: string;
+  /**
+   * The server refuses a declared length above its own limit before the handler runs, and closes (Bun: 128
+   * MiB by default). The connection must still be closed and nothing delivered.
+   */
+  readonly hugeBodyRefusedByServer?: string;
 }
 
 /**
@@ -180,10 +191,23 @@ export function describeFramingConformance(
             maxBytes: 64 * 1024 * 1024,
             waitMs: 3000,
           });
-          expect(flood.closedByServer).toBe(true);
-          // Socket buffers on both sides hold a few MiB; a server that reads on takes all 64.
-          expect(flood.bytesWritten).toBeLessThan(16 * 1024 * 1024);
-          expect(flood.statuses).toEqual([status]);
+          const drained = differences.unreadBodyDrained ?? differences.connectionHeldAfterAnswer;
+          if (differences.hugeBodyRefusedByServer) {
+            expect(flood.closedByServer, differences.hugeBodyRefusedByServer).toBe(true);
+            expect(flood.statuses.every((received) => received === status || received === 413)).toBe(true);
+          } else if (drained) {
+            // The runtime reads on; what the adapter owns is the answer (when the runtime passes it on in
+            // the time allowed) and that nothing is delivered.
+            expect(
+              flood.statuses.every((received) => received === status),
+              drained,
+            ).toBe(true);
+          } else {
+            expect(flood.closedByServer).toBe(true);
+            // Socket buffers on both sides hold a few MiB; a server that reads on takes all 64.
+            expect(flood.bytesWritten).toBeLessThan(16 * 1024 * 1024);
+            expect(flood.statuses).toEqual([status]);
+          }
           expect(updates).toEqual([]);
         });
       });
@@ -203,8 +227,10 @@ export function describeFramingConformance(
           waitMs: 3000,
         });
         expect(flood.statuses).toEqual([408]);
-        expect(flood.closedByServer).toBe(true);
-        expect(flood.closedAfterAnswerMs).toBeLessThan(1000);
+        if (!differences.connectionHeldAfterAnswer && !differences.unreadBodyDrained) {
+          expect(flood.closedByServer).toBe(true);
+          expect(flood.closedAfterAnswerMs).toBeLessThan(1000);
+        }
         expect(updates).toEqual([]);
       });
     });
