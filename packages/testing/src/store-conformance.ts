@@ -7,7 +7,11 @@
  * import { describeStoreConformance } from "@telehook/testing/store-conformance";
  * const stores = new Map();
  * describeStoreConformance("memory", {
- *   create: (namespace) => stores.get(namespace) ?? stores.set(namespace, createMemoryStore()).get(namespace),
+ *   create(namespace) {
+ *     const store = stores.get(namespace) ?? createMemoryStore();
+ *     stores.set(namespace, store);
+ *     return store;
+ *   },
  * });
  *
  * @packageDocumentation

@@ -6,8 +6,8 @@ const stores = new Map<string, DeliveryStore>();
 
 describeStoreConformance("memory store", {
   create(namespace) {
-    let store = stores.get(namespace);
-    if (!store) stores.set(namespace, (store = createMemoryStore()));
+    const store = stores.get(namespace) ?? createMemoryStore();
+    stores.set(namespace, store);
     return store;
   },
 });
