@@ -35,6 +35,12 @@ export interface ClusterRunOptions {
   readonly kill?: boolean;
   /** Restart Redis after two thirds were handled (it keeps its data: append-only file). @default false */
   readonly restartRedis?: boolean;
+  /**
+   * Redis keeps its data across the restart (append-only file, fsync always). Without it, the leases of
+   * runs going on at the restart are lost, and a chat's next update may start beside them.
+   * @default true
+   */
+  readonly redisPersistence?: boolean;
   /** How long Redis stays down at its restart, ms. @default 400 */
   readonly redisDownMs?: number;
   /** @default CLUSTER_FAULTS */
@@ -108,7 +114,7 @@ export async function runCluster(options: ClusterRunOptions): Promise<ClusterRun
   let feeder: Promise<void> | undefined;
   try {
     if (options.store === "redis")
-      redis = await startTestRedis({ persistence: options.restartRedis === true });
+      redis = await startTestRedis({ persistence: options.redisPersistence ?? true });
     const prefix = `cluster-${options.seed}-${Date.now().toString(36)}:`;
     const configs = new Map<string, ServerConfig>();
     for (const instance of INSTANCES) {
