@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { BENCH_ROOT, killAllChildren, messageOfType, RUN_MODE, startChild } from "./child.js";
 import type { CorePipelineResult } from "./core-pipeline.js";
 import type { EmulatorOutcome } from "./emulator-throughput.js";
+import type { RedisCounter } from "./http/bench-http.js";
 import {
   FRAMEWORKS,
   type Framework,
@@ -129,6 +130,41 @@ async function section<T>(
   }
 }
 
+/**
+ * A redis-server on loopback for express/telehook with the Redis store (`@telehook/testing/redis-server`:
+ * redis-server from PATH, or TELEHOOK_REDIS_URL), with a client that counts the commands it processed; or
+ * why there is none.
+ */
+async function startBenchRedis(): Promise<
+  { url: string; counter: RedisCounter; stop(): Promise<void> } | { reason: string }
+> {
+  try {
+    const { startTestRedis } = await import("@telehook/testing/redis-server");
+    const { Redis } = await import("ioredis");
+    const server = await startTestRedis();
+    const admin = new Redis(server.url);
+    const counter: RedisCounter = {
+      async commandsProcessed() {
+        const info = await admin.info("stats");
+        return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? Number.NaN);
+      },
+    };
+    log(`bench: Redis store on ${server.own ? "a redis-server of its own" : "TELEHOOK_REDIS_URL"}`);
+    return {
+      url: server.url,
+      counter,
+      async stop() {
+        admin.disconnect();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    const reason = (error as Error).message;
+    log(`bench: the Redis store is not measured: ${reason}`);
+    return { reason };
+  }
+}
+
 async function main(): Promise<number> {
   const started = performance.now();
   const machine = machineInfo(values["load-before-build"]?.split(",").map(Number));
@@ -142,7 +178,16 @@ async function main(): Promise<number> {
 
   if (sections.has("http")) {
     log(`bench: HTTP (${httpOptions.frameworks.join(", ")})`);
-    results.http = { options: httpOptions, ...(await measureHttp(httpOptions, log)) };
+    const redis = httpOptions.frameworks.includes("express") ? await startBenchRedis() : undefined;
+    try {
+      const options: HttpOptions = {
+        ...httpOptions,
+        ...(redis && "url" in redis ? { redis } : { redisUnavailable: redis?.reason }),
+      };
+      results.http = { options, ...(await measureHttp(options, log)) };
+    } finally {
+      if (redis && "url" in redis) await redis.stop();
+    }
   }
   if (sections.has("core")) {
     log("bench: core pipeline");
