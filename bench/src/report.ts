@@ -213,8 +213,9 @@ function renderRedisStore(options: HttpOptions, frameworks: readonly HttpFramewo
   out.push(
     "express/telehook again, with `store: createRedisStore({ client: new Redis(url) })` (ioredis, defaults) " +
       "on a redis-server of its own on 127.0.0.1 (no persistence), measured in the same interleaved rounds. " +
-      "Round trips: the commands Redis processed during the round (INFO stats " +
-      "`total_commands_processed`, less the INFO itself) over the updates; the store sends one script per call.",
+      "Round trips: the EVALSHA and EVAL commands Redis received during the round (INFO commandstats, " +
+      "calls and rejected calls; the store sends nothing else, and the commands its scripts run inside " +
+      "Redis are no round trips) over the updates.",
     "",
     table(
       [

@@ -15,10 +15,10 @@ export type Variant = (typeof VARIANTS)[number];
 export const REDIS_VARIANT = "telehook-redis";
 export type ServerVariant = Variant | typeof REDIS_VARIANT;
 
-/** Counts the commands a Redis server processed, for round trips per update. */
+/** Counts the round trips clients made to a Redis server, for round trips per update. */
 export interface RedisCounter {
-  /** `total_commands_processed` from INFO stats (this call's own INFO included). */
-  commandsProcessed(): Promise<number>;
+  /** The scripts (EVALSHA, EVAL) clients sent so far, from INFO commandstats: the store sends nothing else. */
+  roundTrips(): Promise<number>;
 }
 
 export interface HttpOptions {
@@ -290,11 +290,10 @@ async function measureServers(
       const line: string[] = [];
       for (const server of servers) {
         const counted = server.variant === REDIS_VARIANT ? redis?.counter : undefined;
-        const before = await counted?.commandsProcessed();
+        const before = await counted?.roundTrips();
         const measured = await measureRound(server, amounts.get(server) ?? 0, options, `round ${round}`);
         if (counted && before !== undefined) {
-          // Less the INFO that took the first count.
-          roundTrips.push(((await counted.commandsProcessed()) - before - 1) / (amounts.get(server) ?? 1));
+          roundTrips.push(((await counted.roundTrips()) - before) / (amounts.get(server) ?? 1));
         }
         rounds.get(server)?.push(measured);
         line.push(`${server.name} ${Math.round(measured.load.requestsPerSecond)}/s`);

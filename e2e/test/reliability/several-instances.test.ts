@@ -48,8 +48,9 @@ describe("several instances on one Redis store", () => {
     // While Redis was down, what had not started was answered 503 with Retry-After (the deadline's
     // not_started, or store_unavailable when the store's timeout came first); runs already going on were
     // answered 200, or 500 for a planned failure. Nothing was lost or doubled after (the accounting above).
+    // (TELEHOOK_REDIS_URL's server is not restarted: the report says so.)
     const during = report.duringRedisRestart;
-    expect(during["503"] ?? 0).toBeGreaterThan(0);
+    if (report.redisRestarted) expect(during["503"] ?? 0).toBeGreaterThan(0);
     expect(Object.keys(during).filter((status) => !["200", "500", "503"].includes(status))).toEqual([]);
   });
 

@@ -61,6 +61,8 @@ export interface ClusterRunReport {
   readonly account: ClusterAccount;
   /** Updates whose delivery the SIGKILL cut. */
   readonly inFlightAtKill: number;
+  /** Redis was restarted (not when the run used TELEHOOK_REDIS_URL's server, which it cannot restart). */
+  readonly redisRestarted: boolean;
   /** While Redis was down: the answers Telegram got, by status (`cut` for no answer). */
   readonly duringRedisRestart: Readonly<Record<string, number>>;
   readonly emulator: {
@@ -215,7 +217,10 @@ export async function runCluster(options: ClusterRunOptions): Promise<ClusterRun
     }
 
     const duringRedisRestart: Record<string, number> = {};
-    if (options.restartRedis && redis) {
+    const redisRestarted = options.restartRedis === true && redis?.own === true;
+    if (options.restartRedis && !redisRestarted)
+      log("TELEHOOK_REDIS_URL's server cannot be restarted: no restart");
+    if (redisRestarted && redis) {
       await handledAtLeast(Math.floor((2 * options.updates) / 3));
       const downFrom = emulator.clock.now();
       await redis.restart({ downMs: options.redisDownMs ?? 400 });
@@ -275,6 +280,7 @@ export async function runCluster(options: ClusterRunOptions): Promise<ClusterRun
       durationMs,
       account,
       inFlightAtKill: inFlightAtKill.size,
+      redisRestarted,
       duringRedisRestart,
       emulator: {
         delivered: [...delivered.values()].reduce((a, b) => a + b, 0),
@@ -313,7 +319,7 @@ export function describeClusterRun(report: ClusterRunReport): string {
     `  handled ${account.handled}, dead-lettered ${account.deadLetters}; ended twice ${account.duplicateIds.length} (allowed: in flight at the kill, ${report.inFlightAtKill}); lost after an early answer ${account.lostAfterEarlyAnswer.length} (answered early, unfinished at the kill: ${account.answeredEarlyThenKilled})`,
     `  per chat: ${account.overlaps} overlapping runs, ${account.outOfOrder} out of order`,
     `  rejections ${JSON.stringify(account.rejections)}`,
-    `  during the Redis restart: ${JSON.stringify(report.duringRedisRestart)}`,
+    `  during the Redis restart: ${report.redisRestarted ? JSON.stringify(report.duringRedisRestart) : "(not restarted)"}`,
     `  emulator: ${emulator.delivered} delivered, ${emulator.status503} × 503, ${emulator.status409} × 409, ${emulator.status500} × 500, ${emulator.otherFailures} other failures, ${emulator.pendingAfterIdle} pending`,
     `  violations: ${account.violationCount + report.violations.length - account.violations.length}`,
   ].join("\n");
