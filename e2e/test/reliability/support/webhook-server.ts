@@ -17,12 +17,9 @@ import type { DeliveryStore, Update, WebhookControls, WebhookOptions } from "@te
 import { telegramWebhook as expressWebhook } from "@telehook/express";
 import { telegramWebhook as honoWebhook } from "@telehook/hono";
 import { telegramWebhook as koaWebhook } from "@telehook/koa";
-import { createRedisStore } from "@telehook/redis";
 import express from "express";
 import { Hono } from "hono";
-import { Redis } from "ioredis";
 import Koa from "koa";
-import { createClient } from "redis";
 import { type EventCode, EventWriter } from "./event-log.js";
 import { type FaultRates, handlerPlan, runBehaviour } from "./fault-plan.js";
 
@@ -166,11 +163,15 @@ function onUpdate(update: Update): void | Promise<void> {
 async function sharedStore(): Promise<DeliveryStore | undefined> {
   const redis = config.redis;
   if (!redis) return undefined;
+  // Imported only here, so that the other runs' server processes load no Redis client.
+  const { createRedisStore } = await import("@telehook/redis");
   if (redis.client === "ioredis") {
+    const { Redis } = await import("ioredis");
     const client = new Redis(redis.url);
     client.on("error", () => {});
     return createRedisStore({ client, prefix: redis.prefix, lateClaimMs: config.storeTimeoutMs });
   }
+  const { createClient } = await import("redis");
   const client = createClient({ url: redis.url });
   client.on("error", () => {});
   await client.connect();
