@@ -36,6 +36,8 @@ const USAGE = `Usage: node bench/dist/main.js [options]   (pnpm bench builds fir
   --emulator-updates N     updates the emulator delivers (default 20000), over --emulator-chats (1000)
   --out FILE               also write the report there (pnpm bench writes bench/RESULTS.md)
   --no-profile             do not profile missed targets
+  --no-redis               do not measure express with the Redis store (it needs redis-server on PATH or
+                           TELEHOOK_REDIS_URL; without them its row says why it was not measured)
   --profile                profile every measured framework and the core, missed or not
   --emulator-unavailable R report the emulator section as not measured, because of R
   --load-before-build L    the 1/5/15-minute load averages before the build, comma-separated (run.mjs)
@@ -61,6 +63,7 @@ const { values } = parseArgs({
     "load-before-build": { type: "string" },
     "wrong-secret": { type: "boolean", default: false },
     "same-update-id": { type: "boolean", default: false },
+    "no-redis": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -184,11 +187,16 @@ async function main(): Promise<number> {
 
   if (sections.has("http")) {
     log(`bench: HTTP (${httpOptions.frameworks.join(", ")})`);
-    const redis = httpOptions.frameworks.includes("express") ? await startBenchRedis() : undefined;
+    // The validity controls (--wrong-secret, --same-update-id) stop at the first warm-up: no Redis for them.
+    const control = httpOptions.wrongSecret === true || httpOptions.sameUpdateId === true;
+    const wanted = httpOptions.frameworks.includes("express") && !control && !values["no-redis"];
+    const redis = wanted ? await startBenchRedis() : undefined;
     try {
       const options: HttpOptions = {
         ...httpOptions,
-        ...(redis && "url" in redis ? { redis } : { redisUnavailable: redis?.reason }),
+        ...(redis && "url" in redis
+          ? { redis }
+          : { redisUnavailable: redis?.reason ?? "not asked for (--no-redis, or a validity control run)" }),
       };
       results.http = { options, ...(await measureHttp(options, log)) };
     } finally {
