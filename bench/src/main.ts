@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { BENCH_ROOT, killAllChildren, messageOfType, RUN_MODE, startChild } from "./child.js";
 import type { CorePipelineResult } from "./core-pipeline.js";
 import type { EmulatorOutcome } from "./emulator-throughput.js";
+import type { RedisCounter } from "./http/bench-http.js";
 import {
   FRAMEWORKS,
   type Framework,
@@ -35,6 +36,8 @@ const USAGE = `Usage: node bench/dist/main.js [options]   (pnpm bench builds fir
   --emulator-updates N     updates the emulator delivers (default 20000), over --emulator-chats (1000)
   --out FILE               also write the report there (pnpm bench writes bench/RESULTS.md)
   --no-profile             do not profile missed targets
+  --no-redis               do not measure express with the Redis store (it needs redis-server on PATH or
+                           TELEHOOK_REDIS_URL; without them its row says why it was not measured)
   --profile                profile every measured framework and the core, missed or not
   --emulator-unavailable R report the emulator section as not measured, because of R
   --load-before-build L    the 1/5/15-minute load averages before the build, comma-separated (run.mjs)
@@ -60,6 +63,7 @@ const { values } = parseArgs({
     "load-before-build": { type: "string" },
     "wrong-secret": { type: "boolean", default: false },
     "same-update-id": { type: "boolean", default: false },
+    "no-redis": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -129,6 +133,47 @@ async function section<T>(
   }
 }
 
+/**
+ * A redis-server on loopback for express/telehook with the Redis store (`@telehook/testing/redis-server`:
+ * redis-server from PATH, or TELEHOOK_REDIS_URL), with a client that counts the commands it processed; or
+ * why there is none.
+ */
+async function startBenchRedis(): Promise<
+  { url: string; counter: RedisCounter; stop(): Promise<void> } | { reason: string }
+> {
+  try {
+    const { startTestRedis } = await import("@telehook/testing/redis-server");
+    const { Redis } = await import("ioredis");
+    const server = await startTestRedis();
+    const admin = new Redis(server.url);
+    const counter: RedisCounter = {
+      async roundTrips() {
+        // EVALSHA and EVAL as the clients sent them (INFO's total_commands_processed also counts the
+        // commands the scripts run inside Redis, which are no round trips).
+        const info = await admin.info("commandstats");
+        let sent = 0;
+        for (const match of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+).*?rejected_calls=(\d+)/gm)) {
+          sent += Number(match[1]) + Number(match[2]);
+        }
+        return sent;
+      },
+    };
+    log(`bench: Redis store on ${server.own ? "a redis-server of its own" : "TELEHOOK_REDIS_URL"}`);
+    return {
+      url: server.url,
+      counter,
+      async stop() {
+        admin.disconnect();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    const reason = (error as Error).message;
+    log(`bench: the Redis store is not measured: ${reason}`);
+    return { reason };
+  }
+}
+
 async function main(): Promise<number> {
   const started = performance.now();
   const machine = machineInfo(values["load-before-build"]?.split(",").map(Number));
@@ -142,7 +187,21 @@ async function main(): Promise<number> {
 
   if (sections.has("http")) {
     log(`bench: HTTP (${httpOptions.frameworks.join(", ")})`);
-    results.http = { options: httpOptions, ...(await measureHttp(httpOptions, log)) };
+    // The validity controls (--wrong-secret, --same-update-id) stop at the first warm-up: no Redis for them.
+    const control = httpOptions.wrongSecret === true || httpOptions.sameUpdateId === true;
+    const wanted = httpOptions.frameworks.includes("express") && !control && !values["no-redis"];
+    const redis = wanted ? await startBenchRedis() : undefined;
+    try {
+      const options: HttpOptions = {
+        ...httpOptions,
+        ...(redis && "url" in redis
+          ? { redis }
+          : { redisUnavailable: redis?.reason ?? "not asked for (--no-redis, or a validity control run)" }),
+      };
+      results.http = { options, ...(await measureHttp(options, log)) };
+    } finally {
+      if (redis && "url" in redis) await redis.stop();
+    }
   }
   if (sections.has("core")) {
     log("bench: core pipeline");

@@ -2,6 +2,7 @@ import type { CorePipelineResult } from "./core-pipeline.js";
 import { EMULATOR_TARGET_PER_SECOND, type EmulatorOutcome } from "./emulator-throughput.js";
 import type {
   Framework,
+  HttpFrameworkResult,
   HttpOptions,
   HttpResults,
   HttpServerResult,
@@ -70,6 +71,21 @@ export function targetsOf(results: BenchResults): TargetOutcome[] {
       spread: `rounds ${range(result.pairedOverGrammy)}`,
       pass: result.telehookOverGrammy >= goal,
       framework,
+    });
+  }
+  for (const result of results.http?.frameworks ?? []) {
+    const redis = result.redisStore;
+    if (!redis) continue;
+    targets.push({
+      target: `${result.framework}: the Redis store ≤ ${REDIS_ROUND_TRIPS_TARGET} round trips per update`,
+      measured: redis.roundTripsPerUpdate.toFixed(2),
+      pass: redis.roundTripsPerUpdate <= REDIS_ROUND_TRIPS_TARGET,
+    });
+    targets.push({
+      target: `${result.framework}: the Redis store ≥ ${REDIS_OVER_MEMORY_TARGET}× the memory store's req/s`,
+      measured: times(redis.overMemory),
+      spread: `rounds ${range(redis.pairedOverMemory)}`,
+      pass: redis.overMemory >= REDIS_OVER_MEMORY_TARGET,
     });
   }
   if (results.core) {
@@ -185,6 +201,58 @@ export function renderReport(results: BenchResults): string {
   return `${out.join("\n").trimEnd()}\n`;
 }
 
+/** Target for the Redis store: round trips per update, at most. */
+export const REDIS_ROUND_TRIPS_TARGET = 2;
+/** Target for the Redis store: its req/s over the memory store's, at least. */
+export const REDIS_OVER_MEMORY_TARGET = 0.7;
+
+/** Express with the Redis store beside the memory store, or why it was not measured. */
+function renderRedisStore(options: HttpOptions, frameworks: readonly HttpFrameworkResult[]): string[] {
+  const out = ["### Express with the Redis store (`@telehook/redis`)", ""];
+  const measured = frameworks.find((result) => result.redisStore)?.redisStore;
+  if (!measured) {
+    out.push(`Not measured: ${options.redisUnavailable ?? "Express was not among the frameworks"}.`, "");
+    return out;
+  }
+  const { server } = measured;
+  out.push(
+    "express/telehook again, with `store: createRedisStore({ client: new Redis(url) })` (ioredis, defaults) " +
+      "on a redis-server of its own on 127.0.0.1 (no persistence), measured in the same interleaved rounds. " +
+      "Round trips: the EVALSHA and EVAL commands Redis received during the round (INFO commandstats, " +
+      "calls and rejected calls; the store sends nothing else, and the commands its scripts run inside " +
+      "Redis are no round trips) over the updates.",
+    "",
+    table(
+      [
+        "Server",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "server CPU µs/req",
+        "Redis round trips / update",
+        "× memory store",
+        "× memory per round",
+      ],
+      [
+        [
+          "express/telehook, Redis store",
+          Math.round(server.requestsPerSecond).toLocaleString("en"),
+          server.p50.toFixed(2),
+          server.p99.toFixed(2),
+          server.serverCpuMicros.toFixed(1),
+          measured.roundTripsPerUpdate.toFixed(2),
+          times(measured.overMemory),
+          measured.pairedOverMemory.map((r) => r.toFixed(2)).join(", "),
+        ],
+      ],
+    ),
+    "",
+    "Server CPU µs/req is the Node process's only; redis-server's own CPU is not in it.",
+    "",
+  );
+  return out;
+}
+
 function renderHttp(options: HttpOptions, { frameworks, pinned }: HttpResults): string[] {
   const out = ["## HTTP: telehook's adapters beside a bare route and grammY", ""];
   out.push(
@@ -278,6 +346,7 @@ function renderHttp(options: HttpOptions, { frameworks, pinned }: HttpResults): 
       "a few percent, someone else was using the machine and that round's figures are disturbed.",
     "",
   );
+  out.push(...renderRedisStore(options, frameworks));
   const loadGen = frameworks.flatMap((result) => Object.values(result.servers) as HttpServerResult[]);
   const busiest = Math.max(...loadGen.map((server) => server.loadGenCpu));
   out.push(

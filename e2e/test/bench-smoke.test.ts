@@ -76,6 +76,9 @@ describe("pnpm bench, in miniature", () => {
     expect(report).toMatch(
       /\| express: telehook ≥ 0\.95× the bare route's req\/s \| [\d.]+× \| (PASS|MISS) \|/,
     );
+    // Express with the Redis store, beside the memory store (redis-server from PATH or TELEHOOK_REDIS_URL).
+    expect(report).toMatch(/\| express\/telehook, Redis store \| [\d,]+ \|/);
+    expect(report).toMatch(/\| express: the Redis store ≤ 2 round trips per update \| 2\.00 \| PASS \|/);
     expect(report).toContain("The heap stays bounded.");
     // The secret-timing control is an early-exit comparison: the statistic must see it, or it sees nothing.
     expect(report).toContain("The control was detected");

@@ -1,4 +1,6 @@
 import { defineConfig } from "tsup";
 import { packageBuild } from "../../tsup.base.js";
 
-export default defineConfig(packageBuild(["src/index.ts", "src/conformance.ts"]));
+export default defineConfig(
+  packageBuild(["src/index.ts", "src/conformance.ts", "src/store-conformance.ts", "src/redis-server.ts"]),
+);

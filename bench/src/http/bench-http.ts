@@ -11,6 +11,15 @@ export const FRAMEWORKS = ["express", "hono", "koa"] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 export const VARIANTS = ["bare", "telehook", "grammy"] as const;
 export type Variant = (typeof VARIANTS)[number];
+/** Express only: telehook with the Redis store (`@telehook/redis`) on a loopback redis-server. */
+export const REDIS_VARIANT = "telehook-redis";
+export type ServerVariant = Variant | typeof REDIS_VARIANT;
+
+/** Counts the round trips clients made to a Redis server, for round trips per update. */
+export interface RedisCounter {
+  /** The scripts (EVALSHA, EVAL) clients sent so far, from INFO commandstats: the store sends nothing else. */
+  roundTrips(): Promise<number>;
+}
 
 export interface HttpOptions {
   readonly frameworks: readonly Framework[];
@@ -26,6 +35,10 @@ export interface HttpOptions {
   readonly wrongSecret?: boolean;
   /** Send one update_id in every request: telehook's dedupe answers the copies, and the run must fail. */
   readonly sameUpdateId?: boolean;
+  /** A redis-server for express/telehook with the Redis store, and how to count its commands. */
+  readonly redis?: { readonly url: string; readonly counter: RedisCounter } | undefined;
+  /** Why the Redis store is not measured (no redis-server), when it is not. */
+  readonly redisUnavailable?: string | undefined;
 }
 
 /** One measured round of one server. */
@@ -46,7 +59,7 @@ export interface HttpRound {
 
 export interface HttpServerResult {
   readonly framework: Framework;
-  readonly variant: Variant;
+  readonly variant: ServerVariant;
   /** Requests per round. */
   readonly amount: number;
   readonly rounds: readonly HttpRound[];
@@ -71,6 +84,19 @@ export interface HttpFrameworkResult {
   /** The same ratio round by round (each round's servers ran back to back): how steady it is. */
   readonly pairedOverBare: readonly number[];
   readonly pairedOverGrammy: readonly number[];
+  /** Express with the Redis store, when a redis-server was there. */
+  readonly redisStore?: RedisStoreResult;
+}
+
+/** telehook with the Redis store beside telehook with the memory store (the default), same framework. */
+export interface RedisStoreResult {
+  readonly server: HttpServerResult;
+  /** Commands Redis processed per update (each is one round trip: the store sends one script per call). */
+  readonly roundTripsPerUpdate: number;
+  /** Its median req/s over the memory store's. */
+  readonly overMemory: number;
+  /** The same ratio round by round. */
+  readonly pairedOverMemory: readonly number[];
 }
 
 /** A benchmark whose requests were not all answered 200 and counted: its numbers mean nothing. */
@@ -81,16 +107,16 @@ export class InvalidBenchmarkError extends Error {
 /** One benchmark server process. */
 class BenchServer {
   readonly framework: Framework;
-  readonly variant: Variant;
+  readonly variant: ServerVariant;
   readonly #child: Child;
   #port = 0;
   #handled = 0;
   #cpuMicros = 0;
 
-  constructor(framework: Framework, variant: Variant, cpu: number | undefined) {
+  constructor(framework: Framework, variant: ServerVariant, cpu: number | undefined, args: string[] = []) {
     this.framework = framework;
     this.variant = variant;
-    this.#child = startChild(`http/servers/${framework}-${variant}`, { cpu });
+    this.#child = startChild(`http/servers/${framework}-${variant}`, { cpu, args });
   }
 
   get name(): string {
@@ -246,6 +272,12 @@ async function measureServers(
   const servers = options.frameworks.flatMap((framework) =>
     VARIANTS.map((variant) => new BenchServer(framework, variant, serverCpu)),
   );
+  const redis = options.redis;
+  if (redis && options.frameworks.includes("express")) {
+    servers.push(new BenchServer("express", REDIS_VARIANT, serverCpu, [redis.url]));
+  }
+  /** Round trips to Redis per update, per round of the Redis server. */
+  const roundTrips: number[] = [];
   try {
     await Promise.all(servers.map((server) => server.ready()));
     const amounts = new Map<BenchServer, number>();
@@ -257,14 +289,19 @@ async function measureServers(
     for (let round = 1; round <= options.rounds; round++) {
       const line: string[] = [];
       for (const server of servers) {
+        const counted = server.variant === REDIS_VARIANT ? redis?.counter : undefined;
+        const before = await counted?.roundTrips();
         const measured = await measureRound(server, amounts.get(server) ?? 0, options, `round ${round}`);
+        if (counted && before !== undefined) {
+          roundTrips.push(((await counted.roundTrips()) - before) / (amounts.get(server) ?? 1));
+        }
         rounds.get(server)?.push(measured);
         line.push(`${server.name} ${Math.round(measured.load.requestsPerSecond)}/s`);
       }
       log(`  round ${round}/${options.rounds}: ${line.join(", ")}`);
     }
     return options.frameworks.map((framework) => {
-      const of = (variant: Variant) => {
+      const of = (variant: ServerVariant) => {
         const server = servers.find((s) => s.framework === framework && s.variant === variant) as BenchServer;
         return summarize(framework, variant, amounts.get(server) ?? 0, rounds.get(server) ?? []);
       };
@@ -276,6 +313,8 @@ async function measureServers(
           (round, i) =>
             round.load.requestsPerSecond / (other.rounds[i]?.load.requestsPerSecond ?? Number.NaN),
         );
+      const withRedis = servers.some((s) => s.framework === framework && s.variant === REDIS_VARIANT);
+      const redisServer = withRedis ? of(REDIS_VARIANT) : undefined;
       return {
         framework,
         servers: { bare, telehook, grammy },
@@ -283,6 +322,19 @@ async function measureServers(
         telehookOverGrammy: telehook.requestsPerSecond / grammy.requestsPerSecond,
         pairedOverBare: paired(bare),
         pairedOverGrammy: paired(grammy),
+        ...(redisServer
+          ? {
+              redisStore: {
+                server: redisServer,
+                roundTripsPerUpdate: median(roundTrips),
+                overMemory: redisServer.requestsPerSecond / telehook.requestsPerSecond,
+                pairedOverMemory: redisServer.rounds.map(
+                  (round, i) =>
+                    round.load.requestsPerSecond / (telehook.rounds[i]?.load.requestsPerSecond ?? Number.NaN),
+                ),
+              },
+            }
+          : {}),
       };
     });
   } finally {
@@ -292,7 +344,7 @@ async function measureServers(
 
 function summarize(
   framework: Framework,
-  variant: Variant,
+  variant: ServerVariant,
   amount: number,
   rounds: HttpRound[],
 ): HttpServerResult {

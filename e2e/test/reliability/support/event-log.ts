@@ -11,9 +11,12 @@ import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
  * - `D <id>`: the update reached `onDeadLetter`;
  * - `R <status> <reason>`: telehook rejected a request (`onReject`);
  * - `X <json>`: an unhandled rejection or an uncaught exception reached the process;
- * - `P <pid>`: a server process started; `C <drained> <unfinished>`: it closed gracefully.
+ * - `P <pid>`: a server process started; `C <drained> <unfinished>`: it closed gracefully;
+ * - `K <instance>`: written by the test, not a server: it SIGKILLed that instance (cluster runs).
+ * In a cluster run (several server processes sharing one file), the server's instance name is the last
+ * field of S, E, F, L, D and P lines.
  */
-export type EventCode = "S" | "E" | "F" | "L" | "D" | "R" | "X" | "P" | "C";
+export type EventCode = "S" | "E" | "F" | "L" | "D" | "R" | "X" | "P" | "C" | "K";
 
 /** Appends events to a file, one synchronous write per line. */
 export class EventWriter {

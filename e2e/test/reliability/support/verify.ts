@@ -422,3 +422,182 @@ export function accountRestarts(events: readonly LoggedEvent[], expect: RestartE
     crashes,
   };
 }
+
+/** The outcome of a cluster run's accounting (several server processes sharing one store). */
+export interface ClusterAccount {
+  readonly violations: readonly string[];
+  readonly violationCount: number;
+  /** Server processes started (P lines), restarts included. */
+  readonly processes: number;
+  readonly handled: number;
+  readonly deadLetters: number;
+  /** Updates that ended more than once (handled or dead-lettered again); allowed only if in flight at a kill. */
+  readonly duplicateIds: readonly number[];
+  /** Runs that started while a run of the same chat was going on, in any process. */
+  readonly overlaps: number;
+  /** Runs that started after a later update of their chat had started. */
+  readonly outOfOrder: number;
+  /** Updates answered early that had not finished when their instance was killed. */
+  readonly answeredEarlyThenKilled: number;
+  /** Updates never handled that were answered early and unfinished at a kill: the cost of early answers. */
+  readonly lostAfterEarlyAnswer: readonly number[];
+  /** Runs started, per instance. */
+  readonly runsByInstance: Readonly<Record<string, number>>;
+  /** Rejections by `<status> <reason>`. */
+  readonly rejections: Readonly<Record<string, number>>;
+  readonly crashes: readonly string[];
+}
+
+export interface ClusterExpectations {
+  readonly sent: ReadonlyMap<number, string>;
+  /** Updates whose delivery was cut by a SIGKILL: the only ones that may end twice. */
+  readonly inFlightAtKill: ReadonlySet<number>;
+  /** Accept the loss of updates answered early and unfinished at a SIGKILL (and only those). */
+  readonly allowLossAfterEarlyAnswer?: boolean;
+}
+
+/**
+ * Checks a run of several server processes behind one load balancer, from the events file they share (its
+ * line order is the order of the writes, across processes; the instance is each line's last field):
+ * - exactly once: every update sent is handled once or dead-lettered once, across all processes; twice
+ *   only if its delivery was in flight when an instance was SIGKILLed (counted);
+ * - per chat, across processes: a run starts only when no other run of the chat is going on, and runs start
+ *   in update_id order. A `K <instance>` line (the test killed it) ends that instance's runs.
+ * The policy and the fault plan are not replayed here: a flaky update's runs land on different processes,
+ * each counting its own attempts.
+ */
+export function accountCluster(events: readonly LoggedEvent[], expect: ClusterExpectations): ClusterAccount {
+  const violations = new Violations();
+  /** Per chat: the run going on (update id and instance). */
+  const running = new Map<string, { id: number; instance: string }>();
+  const lastStart = new Map<string, number>();
+  const handled = new Map<number, number>();
+  const dead = new Map<number, number>();
+  /** Updates answered early (L) and not finished yet, with their instance. */
+  const earlyUnfinished = new Map<number, string>();
+  const answeredEarlyThenKilled = new Set<number>();
+  const runsByInstance: Record<string, number> = {};
+  const rejections: Record<string, number> = {};
+  const crashes: string[] = [];
+  let processes = 0;
+  let overlaps = 0;
+  let outOfOrder = 0;
+  const instanceOf = (event: LoggedEvent) => event.fields[event.fields.length - 1] ?? "";
+
+  for (const event of events) {
+    switch (event.code) {
+      case "P":
+        processes++;
+        continue;
+      case "K": {
+        const killed = event.fields[0] ?? "";
+        for (const [key, run] of running) if (run.instance === killed) running.delete(key);
+        for (const [id, instance] of earlyUnfinished) {
+          if (instance === killed) {
+            answeredEarlyThenKilled.add(id);
+            earlyUnfinished.delete(id);
+          }
+        }
+        continue;
+      }
+      case "R": {
+        const key = `${event.fields[0]} ${event.fields[1]}`;
+        rejections[key] = (rejections[key] ?? 0) + 1;
+        continue;
+      }
+      case "X":
+        crashes.push(event.fields[0] ?? "");
+        continue;
+      case "C":
+        continue;
+      default:
+        break;
+    }
+    const { id } = event;
+    const key = expect.sent.get(id);
+    if (key === undefined) {
+      violations.add(`unknown: update ${id} reached a server but was never sent`);
+      continue;
+    }
+    const instance = instanceOf(event);
+    switch (event.code) {
+      case "S": {
+        runsByInstance[instance] = (runsByInstance[instance] ?? 0) + 1;
+        const current = running.get(key);
+        if (current !== undefined) {
+          overlaps++;
+          violations.add(
+            `order: update ${id} started on ${instance} in ${key} while update ${current.id} was still running on ${current.instance}`,
+          );
+        }
+        const last = lastStart.get(key);
+        if (last !== undefined && id < last) {
+          outOfOrder++;
+          violations.add(
+            `order: update ${id} started on ${instance} in ${key} after update ${last} had started`,
+          );
+        }
+        running.set(key, { id, instance });
+        lastStart.set(key, Math.max(id, last ?? id));
+        break;
+      }
+      case "E":
+      case "F":
+        if (running.get(key)?.id === id) running.delete(key);
+        if (event.code === "E") {
+          handled.set(id, (handled.get(id) ?? 0) + 1);
+          earlyUnfinished.delete(id);
+        }
+        break;
+      case "L":
+        earlyUnfinished.set(id, instance);
+        break;
+      case "D":
+        dead.set(id, (dead.get(id) ?? 0) + 1);
+        earlyUnfinished.delete(id);
+        break;
+      default:
+        break;
+    }
+  }
+
+  const duplicateIds: number[] = [];
+  const lostAfterEarlyAnswer: number[] = [];
+  let handledCount = 0;
+  let deadCount = 0;
+  for (const [id] of expect.sent) {
+    const times = handled.get(id) ?? 0;
+    const deaths = dead.get(id) ?? 0;
+    if (times + deaths === 0) {
+      if (expect.allowLossAfterEarlyAnswer && answeredEarlyThenKilled.has(id)) lostAfterEarlyAnswer.push(id);
+      else violations.add(`lost: update ${id} was never handled nor dead-lettered`);
+      continue;
+    }
+    if (times > 0) handledCount++;
+    else deadCount++;
+    if (times + deaths > 1) {
+      duplicateIds.push(id);
+      if (!expect.inFlightAtKill.has(id)) {
+        violations.add(
+          `exactly once: update ${id} was handled ${times} and dead-lettered ${deaths} times, and was not in flight at a kill`,
+        );
+      }
+    }
+  }
+  for (const crash of crashes) violations.add(`crash: ${crash}`);
+  return {
+    violations: violations.list,
+    violationCount: violations.count,
+    processes,
+    handled: handledCount,
+    deadLetters: deadCount,
+    duplicateIds,
+    overlaps,
+    outOfOrder,
+    answeredEarlyThenKilled: answeredEarlyThenKilled.size,
+    lostAfterEarlyAnswer,
+    runsByInstance,
+    rejections,
+    crashes,
+  };
+}

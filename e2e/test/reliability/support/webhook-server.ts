@@ -13,14 +13,14 @@ import type { AddressInfo } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setImmediate as tick } from "node:timers/promises";
 import { serve } from "@hono/node-server";
-import type { Update, WebhookControls, WebhookOptions } from "@telehook/core";
+import type { DeliveryStore, Update, WebhookControls, WebhookOptions } from "@telehook/core";
 import { telegramWebhook as expressWebhook } from "@telehook/express";
 import { telegramWebhook as honoWebhook } from "@telehook/hono";
 import { telegramWebhook as koaWebhook } from "@telehook/koa";
 import express from "express";
 import { Hono } from "hono";
 import Koa from "koa";
-import { EventWriter } from "./event-log.js";
+import { type EventCode, EventWriter } from "./event-log.js";
 import { type FaultRates, handlerPlan, runBehaviour } from "./fault-plan.js";
 
 export type Adapter = "express" | "hono" | "koa";
@@ -44,6 +44,21 @@ export interface ServerConfig {
   readonly eventsFile: string;
   /** telehook's `dedupe` option; `false` only for the control run that shows the accounting sees duplicates. */
   readonly dedupe?: boolean;
+  /**
+   * This server's name among several sharing one events file (cluster runs): it is added as the last field of
+   * its S, E, F, L, D and P lines.
+   */
+  readonly instance?: string;
+  /** A shared Redis store for telehook's `store` option, through the given client library. @default memory */
+  readonly redis?: {
+    readonly url: string;
+    readonly prefix: string;
+    readonly client: "ioredis" | "node-redis";
+  };
+  /** telehook's `leaseMs`. */
+  readonly leaseMs?: number;
+  /** telehook's `storeTimeoutMs`. */
+  readonly storeTimeoutMs?: number;
 }
 
 /** Messages the server sends its parent. */
@@ -62,7 +77,16 @@ export type ServerMessage =
     };
 
 const config = JSON.parse(process.argv[2] ?? "") as ServerConfig;
-const events = new EventWriter(config.eventsFile);
+const writer = new EventWriter(config.eventsFile);
+/** The event writer, adding this instance's name in cluster runs. */
+const events = {
+  write(code: EventCode, ...fields: (string | number)[]): void {
+    if (config.instance !== undefined && "SEFLDP".includes(code))
+      writer.write(code, ...fields, config.instance);
+    else writer.write(code, ...fields);
+  },
+  close: () => writer.close(),
+};
 events.write("P", process.pid);
 
 process.on("unhandledRejection", (reason) =>
@@ -135,7 +159,29 @@ function onUpdate(update: Update): void | Promise<void> {
   });
 }
 
+/** A Redis store through the client library the config names, or undefined for the memory store. */
+async function sharedStore(): Promise<DeliveryStore | undefined> {
+  const redis = config.redis;
+  if (!redis) return undefined;
+  // Imported only here, so that the other runs' server processes load no Redis client.
+  const { createRedisStore } = await import("@telehook/redis");
+  if (redis.client === "ioredis") {
+    const { Redis } = await import("ioredis");
+    const client = new Redis(redis.url);
+    client.on("error", () => {});
+    return createRedisStore({ client, prefix: redis.prefix, lateClaimMs: config.storeTimeoutMs });
+  }
+  const { createClient } = await import("redis");
+  const client = createClient({ url: redis.url });
+  client.on("error", () => {});
+  await client.connect();
+  return createRedisStore({ client, prefix: redis.prefix, lateClaimMs: config.storeTimeoutMs });
+}
+
 const options: WebhookOptions = {
+  store: await sharedStore(),
+  ...(config.leaseMs === undefined ? {} : { leaseMs: config.leaseMs }),
+  ...(config.storeTimeoutMs === undefined ? {} : { storeTimeoutMs: config.storeTimeoutMs }),
   secretToken: config.secretToken,
   onUpdate,
   deadlineMs: config.deadlineMs,
