@@ -154,6 +154,31 @@ describe("a store that hangs, lies or lags (defect 2)", () => {
     expect(errors[0]?.message).toContain("did not answer within 30 ms");
   });
 
+  test("a claim granted after storeTimeoutMs is given back, so it blocks neither the update nor its chat", async () => {
+    const memory = createMemoryStore();
+    let runs = 0;
+    const { handler } = build({
+      storeTimeoutMs: 20,
+      store: storeWith(
+        {
+          claim: async (claim) => {
+            if (claim.updateId === 1) await sleep(60); // a client that queued the command while offline
+            return memory.claim(claim);
+          },
+        },
+        memory,
+      ),
+      onUpdate: () => void runs++,
+    });
+    expect((await send(handler, message(1))).status).toBe(503);
+    await sleep(80); // the late claim has landed by now, and was given back
+    expect((await send(handler, message(2))).status).toBe(200); // same chat: not blocked by a stale lease
+    expect(memory.claim({ updateId: 1, queueKey: "chat:1", owner: "next instance", leaseMs: 1000 })).toBe(
+      "claimed",
+    );
+    expect(runs).toBe(1);
+  });
+
   test("a claim that is a non-native thenable is honoured; one that returns undefined is a store failure", async () => {
     let runs = 0;
     const thenable = (value: ClaimResult) => ({

@@ -491,7 +491,11 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
       );
       return storeFailed("claim", update, new StoreFailure(wrong), claim.owner);
     };
-    const granted = callStore(() => (store as DeliveryStore).claim(claim), options.storeTimeoutMs);
+    // A claim granted after we stopped waiting (a client that queued it while offline) is given back at once.
+    const giveBack = (late: unknown) => {
+      if (late === "claimed") tellStore("release", claim, update);
+    };
+    const granted = callStore(() => (store as DeliveryStore).claim(claim), options.storeTimeoutMs, giveBack);
     return granted instanceof Promise ? granted.then(check) : check(granted);
   }
 

@@ -15,11 +15,13 @@ export class StoreFailure {
  * Calls one method of a user's store and never throws. A plain value comes back as it is, synchronously,
  * which keeps the in-memory store free of awaits. Anything with a `then` (a native promise or another
  * library's thenable) is adopted and given `timeoutMs`: a client that queues commands while offline must
- * not hold an update past Telegram's patience.
+ * not hold an update past Telegram's patience. An answer that comes after the timeout goes to `late`, so
+ * the caller can undo it (a claim granted when nobody waits for it any more).
  */
 export function callStore<T>(
   call: () => T | PromiseLike<T>,
   timeoutMs: number,
+  late?: (value: T) => void,
 ): T | StoreFailure | Promise<T | StoreFailure> {
   let value: T | PromiseLike<T>;
   try {
@@ -29,11 +31,16 @@ export function callStore<T>(
     return new StoreFailure(cause);
   }
   return new Promise((resolve) => {
-    const timer = startTimer(timeoutMs, () => resolve(new StoreFailure(undefined, true)));
+    let timedOut = false;
+    const timer = startTimer(timeoutMs, () => {
+      timedOut = true;
+      resolve(new StoreFailure(undefined, true));
+    });
     Promise.resolve(value).then(
       (settled) => {
         timer.cancel();
-        resolve(settled);
+        if (timedOut) late?.(settled);
+        else resolve(settled);
       },
       (cause: unknown) => {
         timer.cancel();
