@@ -32,5 +32,11 @@ export function createApp({ bot, secretToken, setWebhook }: AppOptions): {
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
   });
+  // What the webhook did since start: outcomes, updates in flight and queued, the oldest run, the store.
+  // `telehook check --health http://localhost:3000/health/webhook` reads it beside getWebhookInfo.
+  app.get("/health/webhook", (_req, res) => {
+    const stats = webhook.stats();
+    res.status(stats.store.healthy ? 200 : 503).json(stats);
+  });
   return { app, webhook };
 }
