@@ -81,7 +81,7 @@ async function recordSpans(): Promise<ReadableSpan[]> {
 }
 
 const ms = (time: [number, number]) => time[0] * 1000 + time[1] / 1e6;
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
 
 function page(spans: readonly ReadableSpan[]): { html: string; height: number } {
@@ -114,11 +114,11 @@ function page(spans: readonly ReadableSpan[]): { html: string; height: number } 
         .map((event, index) => {
           const at = scale(ms(event.time));
           const place = index % 2 === 1 ? ' class="below"' : "";
-          return `<div class="tick" style="left:${at}%"><span${place}>${escape(event.name.replace("telehook.", ""))}</span></div>`;
+          return `<div class="tick" style="left:${at}%"><span${place}>${escapeHtml(event.name.replace("telehook.", ""))}</span></div>`;
         })
         .join("");
       rows.push(`<div class="row d${depth}">
-  <div class="name">${escape(label)}<small>${escape(detail)}</small></div>
+  <div class="name">${escapeHtml(label)}<small>${escapeHtml(detail)}</small></div>
   <div class="lane"><div class="bar ${depth === 0 ? "server" : failed ? "error" : "consumer"}" style="left:${left}%;width:${width}%"></div>${ticks}</div>
   <div class="dur">${(ms(span.endTime) - ms(span.startTime)).toFixed(1)} ms</div>
 </div>`);
