@@ -322,8 +322,26 @@ function renderCore(core: CorePipelineResult): string[] {
           micros["bare-stream"].toFixed(2),
           times(core.streamRatio),
         ],
+        [
+          "no listener (`stats: false`), Uint8Array",
+          micros["pipeline-quiet"].toFixed(2),
+          micros.bare.toFixed(2),
+          times(core.quietRatio),
+        ],
+        [
+          "`openTelemetry()`, no-op SDK, Uint8Array",
+          micros["pipeline-otel"].toFixed(2),
+          micros.bare.toFixed(2),
+          times(core.otelRatio),
+        ],
       ],
     ),
+    "",
+    "The first row is today's default, where `handler.stats()` listens to the event stream. With no " +
+      "listener no event is built at all; `openTelemetry()` runs with no OpenTelemetry SDK registered (the " +
+      "API's no-op tracer and meter), so its row is the instrumentation's own cost, not an exporter's. " +
+      `Listening costs ${((core.ratio / core.quietRatio - 1) * 100).toFixed(0)} % over no listener; ` +
+      `\`openTelemetry()\` ${((core.otelRatio / core.ratio - 1) * 100).toFixed(0)} % over the default.`,
     "",
     `Per-slice ratio (Uint8Array), 25th–75th percentile: ${core.ratioQuartiles.map((r) => r.toFixed(2)).join("–")}.`,
     "",

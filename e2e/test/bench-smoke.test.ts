@@ -76,6 +76,9 @@ describe("pnpm bench, in miniature", () => {
     expect(report).toMatch(
       /\| express: telehook ≥ 0\.95× the bare route's req\/s \| [\d.]+× \| (PASS|MISS) \|/,
     );
+    // The core section shows the cost of no listener and of openTelemetry() beside the default.
+    expect(report).toMatch(/\| no listener \(`stats: false`\), Uint8Array \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
+    expect(report).toMatch(/\| `openTelemetry\(\)`, no-op SDK, Uint8Array \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
     expect(report).toContain("The heap stays bounded.");
     // The secret-timing control is an early-exit comparison: the statistic must see it, or it sees nothing.
     expect(report).toContain("The control was detected");
