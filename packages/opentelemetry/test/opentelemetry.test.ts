@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import {
   createMemoryStore,
@@ -315,6 +315,29 @@ describe("openTelemetry() on Express over real HTTP", () => {
     );
     const response = await request(app).post("/bot").set(telegramHeaders()).send(message(30));
     expect(response.status).toBe(200);
+  });
+
+  test("the global providers are looked up at the first event: an SDK started after openTelemetry() is used", async () => {
+    const telemetry = openTelemetry();
+    sdk = inMemorySdk();
+    trace.setGlobalTracerProvider(sdk.tracerProvider);
+    metrics.setGlobalMeterProvider(sdk.meterProvider);
+    try {
+      const app = express();
+      app.use(
+        "/bot",
+        telegramWebhook({ secretToken: CONFORMANCE_SECRET, onUpdate: () => {}, instrumentation: telemetry }),
+      );
+      await request(app).post("/bot").set(telegramHeaders()).send(message(40));
+      expect(processSpans(sdk.spans(), 40)).toHaveLength(1);
+      expect(await pointsOf("telehook.webhook.outcomes")).toContainEqual({
+        attributes: { "telehook.outcome": "finished", "telegram.update.type": "message" },
+        value: 1,
+      });
+    } finally {
+      trace.disable();
+      metrics.disable();
+    }
   });
 
   test("a run whose end never comes is evicted past maxOpenSpans", () => {
