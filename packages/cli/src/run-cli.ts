@@ -216,6 +216,9 @@ async function check(context: Context): Promise<number> {
   const secretToken = args.strings.get("secret-token") ?? (env.WEBHOOK_SECRET || undefined);
   const healthValue = args.strings.get("health");
   const healthUrl = healthValue === undefined ? undefined : parseHealthUrl(healthValue);
+  if (healthUrl === undefined && args.strings.has("max-run-age")) {
+    throw new UsageError("--max-run-age applies to the runs read with --health: pass --health <url> too.");
+  }
   const maxRunAge = integerFlag(args, "max-run-age") ?? DEFAULT_MAX_RUN_AGE_S;
   const health: Promise<HealthReading> | undefined =
     healthUrl && readWebhookHealth(healthUrl, context.maxWaitMs);

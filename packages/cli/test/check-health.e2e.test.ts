@@ -153,5 +153,7 @@ describe("telehook check --health", () => {
     expect(unreachable.stdout).toMatch(/could not read the health URL http:\/\/127\.0\.0\.1:1\/health/);
     expect((await cli(["check", "--health", "not a url"])).code).toBe(2);
     expect((await cli(["check", "--health", `${base}/health`, "--max-run-age", "soon"])).code).toBe(2);
+    const alone = await cli(["check", "--max-run-age", "5"]);
+    expect([alone.code, alone.stderr]).toEqual([2, expect.stringContaining("pass --health <url> too")]);
   });
 });
