@@ -31,6 +31,7 @@ const required = [
   "@telehook/hono",
   "@telehook/koa",
   "@telehook/redis",
+  "@telehook/opentelemetry",
 ];
 console.error(`bench: building ${required.join(", ")}`);
 const filters = required.flatMap((name) => ["--filter", name]);

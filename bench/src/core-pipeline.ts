@@ -1,10 +1,18 @@
 import { Readable } from "node:stream";
-import { type BodyInput, createWebhookHandler } from "@telehook/core";
+import { type BodyInput, createWebhookHandler, type WebhookOptions } from "@telehook/core";
+import { openTelemetry } from "@telehook/opentelemetry";
 import { sampleUpdateBody } from "./sample-update.js";
 import { median, quantile, shuffled } from "./stats.js";
 
 /** The ways one update is run, each timed per round. */
-export const CORE_VARIANTS = ["pipeline", "bare", "pipeline-stream", "bare-stream"] as const;
+export const CORE_VARIANTS = [
+  "pipeline",
+  "bare",
+  "pipeline-stream",
+  "bare-stream",
+  "pipeline-stats",
+  "pipeline-otel",
+] as const;
 export type CoreVariant = (typeof CORE_VARIANTS)[number];
 
 /** The core pipeline's cost per update, beside a bare parse of the same bytes. */
@@ -19,6 +27,10 @@ export interface CorePipelineResult {
   readonly ratio: number;
   /** The same with the body as a Node stream, as the Express and Koa adapters hand it over. */
   readonly streamRatio: number;
+  /** With `stats: true`: the `stats()` collector listens, so events are built. */
+  readonly statsRatio: number;
+  /** With `openTelemetry()` as instrumentation and no OpenTelemetry SDK registered (the API's no-op). */
+  readonly otelRatio: number;
   /** The interquartile range of the per-slice ratios (pipeline / bare): how steady the measure was. */
   readonly ratioQuartiles: readonly [number, number];
 }
@@ -31,7 +43,10 @@ export interface CorePipelineResult {
  * is the median of the ratios of slices that ran together. Each slice's bodies are built before its clock
  * starts, each with a fresh update_id, so dedup does real work and no variant pays for making them. The
  * `-stream` variants hand the same bytes over as a Node `Readable` holding one chunk, as an
- * `IncomingMessage` does; the bare one reads it with `data`/`end` listeners.
+ * `IncomingMessage` does; the bare one reads it with `data`/`end` listeners. `pipeline` is the default, with no
+ * listener, so no event is built; `pipeline-stats` has the `stats()` collector listening (`stats: true`);
+ * `pipeline-otel` adds `openTelemetry()` with no SDK registered, the API's no-op tracer and
+ * meter: the cost of the instrumentation itself.
  */
 export async function measureCorePipeline({
   slices = 200,
@@ -53,7 +68,13 @@ export async function measureCorePipeline({
   const decoder = new TextDecoder();
   let handled = 0;
   let nextId = 1_000_000;
-  const handler = createWebhookHandler({ secretToken: secret, onUpdate: () => void handled++ });
+  const handlerWith = (options: Partial<WebhookOptions>) =>
+    createWebhookHandler({ secretToken: secret, onUpdate: () => void handled++, ...options });
+  const handlers = {
+    default: handlerWith({}),
+    stats: handlerWith({ stats: true }),
+    otel: handlerWith({ instrumentation: openTelemetry() }),
+  };
   const freshBodies = () =>
     Array.from({ length: perSlice }, () => encoder.encode(sampleUpdateBody(nextId++)));
   const asStream = (bytes: Uint8Array) => {
@@ -64,7 +85,7 @@ export async function measureCorePipeline({
   };
   const bodyBytes = freshBodies()[0]?.byteLength ?? 0;
 
-  async function pipeline(body: BodyInput): Promise<void> {
+  async function pipeline(body: BodyInput, handler = handlers.default): Promise<void> {
     const result = await handler.handle({ method: "POST", header, body });
     if (result.status !== 200)
       throw new Error(`INVALID: the pipeline answered ${result.status}: ${result.body}`);
@@ -93,7 +114,10 @@ export async function measureCorePipeline({
     if (variant === "pipeline") for (const body of bytes) await pipeline(body);
     else if (variant === "bare") for (const body of bytes) sink += await bare(body);
     else if (variant === "pipeline-stream") for (const body of streams) await pipeline(body);
-    else for (const body of streams) sink += await bareStream(body);
+    else if (variant === "pipeline-stats") for (const body of bytes) await pipeline(body, handlers.stats);
+    else if (variant === "pipeline-otel") for (const body of bytes) await pipeline(body, handlers.otel);
+    else if (variant === "bare-stream") for (const body of streams) sink += await bareStream(body);
+    else throw new Error(`no variant ${variant}`);
     const elapsed = performance.now() - started;
     if (variant.startsWith("bare") && sink === 0) throw new Error("unreachable");
     return elapsed;
@@ -127,6 +151,8 @@ export async function measureCorePipeline({
     micros,
     ratio: median(sliceRatios),
     streamRatio: median(ratios("pipeline-stream", "bare-stream")),
+    statsRatio: median(ratios("pipeline-stats", "bare")),
+    otelRatio: median(ratios("pipeline-otel", "bare")),
     ratioQuartiles: [quantile(sliceRatios, 0.25), quantile(sliceRatios, 0.75)],
   };
 }

@@ -208,7 +208,7 @@ async function main(): Promise<number> {
     results.core = await section<CorePipelineResult>(
       "core",
       quick ? { slices: 10, perSlice: 200 } : { slices: 200, perSlice: 1000 },
-      120_000,
+      240_000,
     );
   }
   if (sections.has("memory")) {

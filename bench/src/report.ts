@@ -391,8 +391,26 @@ function renderCore(core: CorePipelineResult): string[] {
           micros["bare-stream"].toFixed(2),
           times(core.streamRatio),
         ],
+        [
+          "`stats: true`, Uint8Array",
+          micros["pipeline-stats"].toFixed(2),
+          micros.bare.toFixed(2),
+          times(core.statsRatio),
+        ],
+        [
+          "`openTelemetry()`, no-op SDK, Uint8Array",
+          micros["pipeline-otel"].toFixed(2),
+          micros.bare.toFixed(2),
+          times(core.otelRatio),
+        ],
       ],
     ),
+    "",
+    "The first row is the default, with no listener: no event is built at all. With `stats: true` the " +
+      "`stats()` collector listens to the event stream; `openTelemetry()` runs with no OpenTelemetry SDK " +
+      "registered (the API's no-op tracer and meter), so its row is the instrumentation's own cost, not an " +
+      `exporter's. \`stats: true\` costs ${((core.statsRatio / core.ratio - 1) * 100).toFixed(0)} % over no ` +
+      `listener; \`openTelemetry()\` ${((core.otelRatio / core.ratio - 1) * 100).toFixed(0)} %.`,
     "",
     `Per-slice ratio (Uint8Array), 25th–75th percentile: ${core.ratioQuartiles.map((r) => r.toFixed(2)).join("–")}.`,
     "",

@@ -79,6 +79,9 @@ describe("pnpm bench, in miniature", () => {
     // Express with the Redis store, beside the memory store (redis-server from PATH or TELEHOOK_REDIS_URL).
     expect(report).toMatch(/\| express\/telehook, Redis store \| [\d,]+ \|/);
     expect(report).toMatch(/\| express: the Redis store ≤ 2 round trips per update \| 2\.00 \| PASS \|/);
+    // The core section shows the cost of stats: true and of openTelemetry() beside the default (no listener).
+    expect(report).toMatch(/\| `stats: true`, Uint8Array \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
+    expect(report).toMatch(/\| `openTelemetry\(\)`, no-op SDK, Uint8Array \| [\d.]+ \| [\d.]+ \| [\d.]+× \|/);
     expect(report).toContain("The heap stays bounded.");
     // The secret-timing control is an early-exit comparison: the statistic must see it, or it sees nothing.
     expect(report).toContain("The control was detected");

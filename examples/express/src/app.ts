@@ -24,6 +24,8 @@ export function createApp({ bot, secretToken, setWebhook }: AppOptions): {
   const webhook = telegramWebhook({
     secretToken,
     setWebhook,
+    // Count outcomes for webhook.stats(), which the health route below serves.
+    stats: true,
     onUpdate: (update) => bot.handleUpdate(update),
   });
   // Mounted before the app's body parser, so a malformed request gets telehook's own answer.
@@ -31,6 +33,12 @@ export function createApp({ bot, secretToken, setWebhook }: AppOptions): {
   app.use(express.json());
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true });
+  });
+  // What the webhook did since start: outcomes, updates in flight and queued, the oldest run, the store.
+  // `telehook check --health http://localhost:3000/health/webhook` reads it beside getWebhookInfo.
+  app.get("/health/webhook", (_req, res) => {
+    const stats = webhook.stats();
+    res.status(stats.store.healthy ? 200 : 503).json(stats);
   });
   return { app, webhook };
 }

@@ -77,3 +77,23 @@ test("an update without the secret is refused and the bot never runs", async () 
   expect(calls).toEqual([]);
   expect(await health.json()).toEqual({ ok: true });
 });
+
+test("the health route serves the webhook's stats(), which count what it did", async () => {
+  const { url } = await start();
+  await fetch(`${url}/bot`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+    body: JSON.stringify(textUpdate("hello there")),
+  });
+  await fetch(`${url}/bot`, { method: "POST", body: "{}" });
+  const response = await fetch(`${url}/health/webhook`);
+  expect(response.status).toBe(200);
+  expect(await response.json()).toMatchObject({
+    inFlight: 0,
+    queued: 0,
+    oldestRunningMs: 0,
+    counts: { received: 1, started: 1, finished: 1, rejected: 1 },
+    rejections: { secret_token_missing: 1 },
+    store: { healthy: true, failures: 0 },
+  });
+});

@@ -9,7 +9,8 @@ Usage:
   telehook delete [--drop-pending-updates]
   telehook check  [--url <url>] [--secret-token <secret>] [--max-connections <n>]
                   [--allowed-updates <types>] [--ip-address <ipv4>] [--certificate <pem-file>]
-                  [--max-pending <n>] [--max-error-age <seconds>] [--json]
+                  [--max-pending <n>] [--max-error-age <seconds>]
+                  [--health <url>] [--max-run-age <seconds>] [--json]
   telehook listen --forward <url> [--delete-webhook]       (see telehook listen --help)
   telehook emulator [--port <n>]                           (see telehook emulator --help)
 
@@ -21,7 +22,9 @@ Commands:
   delete  Remove the webhook. Pending updates are kept unless --drop-pending-updates is given.
   check   Compare the webhook with the local config and report problems: no webhook, URL,
           secret or settings mismatch, a recent delivery error while updates wait, too many
-          pending updates. Exit code 0 when healthy, 1 when there are problems.
+          pending updates. With --health, also reads the webhook's handler.stats() from that
+          URL: in flight, queued, outcomes; a failing store or a run older than --max-run-age
+          is a problem. Exit code 0 when healthy, 1 when there are problems.
   listen  Relay real Telegram updates to a local webhook (getUpdates in, Telegram-style POSTs out).
   emulator  Run the offline Telegram emulator with a browser chat and inspector.
 
@@ -42,6 +45,10 @@ Options:
   --max-pending <n>         check: pending updates counted as a problem (default 100).
   --max-error-age <s>       check: a delivery error younger than this, while updates are pending,
                             is a problem (default 600).
+  --health <url>            check: a route serving handler.stats() as JSON, read beside
+                            getWebhookInfo.
+  --max-run-age <s>         check --health: a run of onUpdate older than this is a problem
+                            (default 60).
   --json                    info, check: print JSON.
   -h, --help                Show this help.
 

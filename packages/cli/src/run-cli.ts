@@ -16,6 +16,13 @@ import { formatTime, formatWebhookInfo } from "./format-info.js";
 import { HELP } from "./help.js";
 import { runListen } from "./listen.js";
 import { type FlagSpec, type ParsedArgs, parseArgs, UsageError } from "./parse-args.js";
+import {
+  formatWebhookHealth,
+  type HealthReading,
+  healthProblems,
+  parseHealthUrl,
+  readWebhookHealth,
+} from "./webhook-health.js";
 
 /** Where the CLI writes: `process.stdout`/`process.stderr`, or anything with `write(text)` in tests. */
 export interface CliIo {
@@ -49,6 +56,8 @@ const FLAGS: FlagSpec = {
   force: "boolean",
   "max-pending": "string",
   "max-error-age": "string",
+  health: "string",
+  "max-run-age": "string",
 };
 
 const COMMON = ["help", "api-root", "local", "max-wait"];
@@ -57,11 +66,12 @@ const COMMANDS: Readonly<Record<string, readonly string[]>> = {
   info: [...COMMON, "json"],
   set: [...COMMON, ...CONFIG, "allow-unauthenticated", "drop-pending-updates", "force"],
   delete: [...COMMON, "drop-pending-updates"],
-  check: [...COMMON, ...CONFIG, "max-pending", "max-error-age", "json"],
+  check: [...COMMON, ...CONFIG, "max-pending", "max-error-age", "health", "max-run-age", "json"],
 };
 
 const DEFAULT_MAX_PENDING = 100;
 const DEFAULT_MAX_ERROR_AGE_S = 600;
+const DEFAULT_MAX_RUN_AGE_S = 60;
 
 interface Context {
   readonly args: ParsedArgs;
@@ -222,6 +232,14 @@ async function check(context: Context): Promise<number> {
   const notes: string[] = [];
   const url = args.strings.get("url") ?? (env.WEBHOOK_URL || undefined);
   const secretToken = args.strings.get("secret-token") ?? (env.WEBHOOK_SECRET || undefined);
+  const healthValue = args.strings.get("health");
+  const healthUrl = healthValue === undefined ? undefined : parseHealthUrl(healthValue);
+  if (healthUrl === undefined && args.strings.has("max-run-age")) {
+    throw new UsageError("--max-run-age applies to the runs read with --health: pass --health <url> too.");
+  }
+  const maxRunAge = integerFlag(args, "max-run-age") ?? DEFAULT_MAX_RUN_AGE_S;
+  const health: Promise<HealthReading> | undefined =
+    healthUrl && readWebhookHealth(healthUrl, context.maxWaitMs);
   let webhook: WebhookInfo;
   if (url !== undefined) {
     const result = await ensureWebhook({
@@ -254,13 +272,21 @@ async function check(context: Context): Promise<number> {
     if (!webhook.url) problems.push("no webhook is set (the bot is in getUpdates mode).");
   }
   checkHealth(webhook, context, problems, notes);
+  const reading = await health;
+  if (reading) problems.push(...(reading.ok ? healthProblems(reading.stats, maxRunAge) : [reading.problem]));
 
   if (args.booleans.has("json")) {
-    context.out(
-      `${JSON.stringify({ healthy: problems.length === 0, problems, notes, info: shown(webhook) }, null, 2)}\n`,
-    );
+    const report = {
+      healthy: problems.length === 0,
+      problems,
+      notes,
+      info: shown(webhook),
+      ...(reading?.ok && { health: reading.stats }),
+    };
+    context.out(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     context.out(formatWebhookInfo(webhook));
+    if (reading) context.out(formatWebhookHealth(reading));
     for (const note of notes) context.out(`note: ${note}\n`);
     context.out(
       problems.length === 0
