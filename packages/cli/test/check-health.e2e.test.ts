@@ -39,6 +39,7 @@ beforeEach(async () => {
   };
   handler = createWebhookHandler({
     secretToken: SECRET,
+    stats: true,
     store,
     deadlineMs: 50,
     onError: () => {},
