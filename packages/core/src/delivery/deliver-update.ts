@@ -152,13 +152,16 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   let unfinished = 0;
 
   // One object serves every store call of a run: claim and renew read leaseMs, confirm reads retentionMs.
-  const claimOf = (update: Update, queueKey: string | undefined): StoreCall => ({
-    updateId: update.update_id,
-    queueKey,
-    owner: `${instance || (instance = instanceId())}:${++runs}`,
-    leaseMs: options.leaseMs,
-    retentionMs: options.retentionMs,
-  });
+  const claimOf = (update: Update, queueKey: string | undefined): StoreCall => {
+    if (instance === "") instance = instanceId();
+    return {
+      updateId: update.update_id,
+      queueKey,
+      owner: `${instance}:${++runs}`,
+      leaseMs: options.leaseMs,
+      retentionMs: options.retentionMs,
+    };
+  };
 
   /** Delivers one update; a copy of an update still running joins that run instead of starting another. */
   function deliver({ update, updateType }: ParsedUpdate, request?: RunRequest): Promise<WebhookResult> {
