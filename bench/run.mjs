@@ -23,7 +23,7 @@ function quietly(command, args, cwd) {
   return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }
 
-const required = ["@telehook/core", "@telehook/express", "@telehook/hono", "@telehook/koa"];
+const required = ["@telehook/core", "@telehook/node", "@telehook/express", "@telehook/hono", "@telehook/koa"];
 console.error(`bench: building ${required.join(", ")}`);
 const filters = required.flatMap((name) => ["--filter", name]);
 if (run("npx", [...pnpm, "-r", ...filters, "build"], root) !== 0) {
