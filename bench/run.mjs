@@ -23,7 +23,17 @@ function quietly(command, args, cwd) {
   return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }
 
-const required = ["@telehook/core", "@telehook/node", "@telehook/express", "@telehook/hono", "@telehook/koa"];
+// Every adapter of the hosts list (@telehook/hosts, in e2e/hosts), then the list itself.
+const required = [
+  "@telehook/core",
+  "@telehook/node",
+  "@telehook/express",
+  "@telehook/hono",
+  "@telehook/koa",
+  "@telehook/fastify",
+  "@telehook/aws-lambda",
+  "@telehook/hosts",
+];
 console.error(`bench: building ${required.join(", ")}`);
 const filters = required.flatMap((name) => ["--filter", name]);
 if (run("npx", [...pnpm, "-r", ...filters, "build"], root) !== 0) {

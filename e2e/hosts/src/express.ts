@@ -1,3 +1,4 @@
+/// <reference path="./express4.d.ts" />
 import { telegramWebhook } from "@telehook/express";
 import express from "express";
 import express4 from "express4";
