@@ -23,13 +23,17 @@ function quietly(command, args, cwd) {
   return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }
 
+// Every adapter of the hosts list (@telehook/hosts, in e2e/hosts), the list itself, and the store and
+// instrumentation packages the Redis and OpenTelemetry rows use.
 const required = [
   "@telehook/core",
-  // @telehook/express and @telehook/koa import @telehook/node's build.
   "@telehook/node",
   "@telehook/express",
   "@telehook/hono",
   "@telehook/koa",
+  "@telehook/fastify",
+  "@telehook/aws-lambda",
+  "@telehook/hosts",
   "@telehook/redis",
   "@telehook/opentelemetry",
 ];

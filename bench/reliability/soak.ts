@@ -7,7 +7,8 @@
  *   node --conditions=@telehook/source --import tsx bench/reliability/soak.ts [options]
  *     --updates N      updates to send (default 100000)
  *     --chats N        chats to spread them over (default 1000)
- *     --adapter NAME   express, hono, koa or all (default express)
+ *     --adapter NAME   a host of @telehook/hosts (express, express 4, hono, koa, node, fastify, fastify 4,
+ *                      aws-lambda) or all (default express)
  *     --seed N         the fault plan's seed (default: fresh; TELEHOOK_RELIABILITY_SEED works too)
  *     --out FILE       also write the Markdown report there
  *     --json           print the result as one JSON line (prefixed "SOAK ") instead of Markdown
@@ -17,6 +18,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { HOST_NAMES } from "@telehook/hosts";
 import {
   describeLoadRun,
   type LoadRunReport,
@@ -26,7 +28,8 @@ import {
 import { runSeed } from "../../e2e/test/reliability/support/seeded-random.js";
 import type { Adapter } from "../../e2e/test/reliability/support/webhook-server.js";
 
-const ADAPTERS: readonly Adapter[] = ["express", "hono", "koa"];
+/** Every host of `@telehook/hosts` (e2e/hosts), the list every harness reads. */
+const ADAPTERS: readonly Adapter[] = HOST_NAMES;
 
 /** Heap growth allowed from the first measurement after the dedupe window (10,000 ids) is full to the end. */
 const PLATEAU_TOLERANCE_BYTES = 8 * 1024 * 1024;

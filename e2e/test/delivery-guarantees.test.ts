@@ -383,7 +383,7 @@ describe.concurrent("chat_member updates, which Telegram queues by member", () =
     // the first update is neither answered nor timed out.
     const { emulator, server, log } = await setup(
       cleanup,
-      "express 5",
+      "express",
       { timeScale: 0.1 },
       (update) => (update.chat_member?.from.id === 601 ? gate.opened : undefined),
       (emulator, url) => ({

@@ -26,7 +26,7 @@ describe("overload shedding through the emulator", () => {
     let running = 0;
     let mostAtOnce = 0;
     const maxInFlight = 3;
-    const server = await startWebhookServer("express 5", (url) => ({
+    const server = await startWebhookServer("express", (url) => ({
       secretToken: SECRET,
       maxInFlight,
       deadlineMs: emulator.clock.toRealMs(20_000),

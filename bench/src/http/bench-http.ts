@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { benchFrameworks } from "@telehook/hosts";
 import { allCpus, BENCH_ROOT, type Child, messageOfType, pinThisProcess, startChild } from "../child.js";
 import { machineBusyMicros } from "../machine.js";
 import { mergeSummaries, type ProfileSummary, summarizeProfile } from "../profile.js";
@@ -7,8 +8,10 @@ import { median } from "../stats.js";
 import { type LoadResult, runLoad } from "./load.js";
 import type { ReadyMessage, ServerStats } from "./server-harness.js";
 
-export const FRAMEWORKS = ["express", "hono", "koa"] as const;
-export type Framework = (typeof FRAMEWORKS)[number];
+/** The frameworks measured, each with the host of `@telehook/hosts` that runs telehook's variant. */
+const BENCH_HOSTS = benchFrameworks();
+export const FRAMEWORKS: readonly string[] = BENCH_HOSTS.map((entry) => entry.framework);
+export type Framework = string;
 export const VARIANTS = ["bare", "telehook", "grammy"] as const;
 export type Variant = (typeof VARIANTS)[number];
 /** Express only: telehook with the Redis store (`@telehook/redis`) on a loopback redis-server. */
@@ -116,7 +119,13 @@ class BenchServer {
   constructor(framework: Framework, variant: ServerVariant, cpu: number | undefined, args: string[] = []) {
     this.framework = framework;
     this.variant = variant;
-    this.#child = startChild(`http/servers/${framework}-${variant}`, { cpu, args });
+    // telehook's variant comes from the hosts list; the bare route, grammY's and the Redis variant are files
+    // of their own.
+    const host = BENCH_HOSTS.find((entry) => entry.framework === framework)?.host;
+    this.#child =
+      variant === "telehook"
+        ? startChild("http/servers/telehook", { cpu, args: [host ?? framework] })
+        : startChild(`http/servers/${framework}-${variant}`, { cpu, args });
   }
 
   get name(): string {

@@ -1,19 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
 import type { WebhookControls, WebhookOptions } from "@telehook/core";
-import { telegramWebhook as expressWebhook } from "@telehook/express";
-import { telegramWebhook as honoWebhook } from "@telehook/hono";
-import { telegramWebhook as koaWebhook } from "@telehook/koa";
-import express from "express";
-import express4 from "express4";
-import { Hono } from "hono";
-import Koa from "koa";
+import { HOST_NAMES, type HostName, loadHosts } from "@telehook/hosts";
 import { when } from "./events.js";
 
-/** Every adapter and framework major the end-to-end tests run on. */
-export const ADAPTERS = ["express 5", "express 4", "hono", "koa"] as const;
-export type AdapterName = (typeof ADAPTERS)[number];
+/** Every host the end-to-end tests run on: the list in `@telehook/hosts` (e2e/hosts), which every harness reads. */
+export const ADAPTERS = HOST_NAMES;
+export type AdapterName = HostName;
+
+const MOUNTS = await loadHosts();
 
 /** The path every webhook is mounted on. */
 export const WEBHOOK_PATH = "/bot";
@@ -55,18 +50,11 @@ export interface WebhookServer {
  */
 export async function openListener(port = 0): Promise<Listener> {
   let app: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  let fetchApp: ((request: Request) => Response | Promise<Response>) | undefined;
   let arrivals = 0;
   const arrivalListeners = new Set<() => void>();
 
-  // Hono is served by @hono/node-server's request listener (what its `serve()` installs); the other
-  // frameworks are node:http handlers. Which one runs is decided at mount time.
-  const honoListener = getRequestListener((request: Request) =>
-    fetchApp ? fetchApp(request) : new Response(null, { status: 503 }),
-  );
   const server = createServer((req, res) => {
-    if (fetchApp) void honoListener(req, res);
-    else if (app) app(req, res);
+    if (app) app(req, res);
     else res.writeHead(503, { "content-length": "0" }).end();
   });
   server.on("request", () => {
@@ -94,26 +82,9 @@ export async function openListener(port = 0): Promise<Listener> {
     url,
     close: closeListener,
     mount(adapter, options) {
-      let webhook: WebhookControls;
-      if (adapter === "express 5" || adapter === "express 4") {
-        const expressApp = adapter === "express 5" ? express() : express4();
-        const middleware = expressWebhook(options);
-        expressApp.use(WEBHOOK_PATH, middleware);
-        app = expressApp;
-        webhook = middleware;
-      } else if (adapter === "koa") {
-        const koaApp = new Koa();
-        const middleware = koaWebhook({ ...options, path: WEBHOOK_PATH });
-        koaApp.use(middleware);
-        app = koaApp.callback();
-        webhook = middleware;
-      } else {
-        const honoApp = new Hono();
-        const middleware = honoWebhook(options);
-        honoApp.post(WEBHOOK_PATH, middleware);
-        fetchApp = honoApp.fetch;
-        webhook = middleware;
-      }
+      const mounted = MOUNTS[adapter](options, WEBHOOK_PATH);
+      app = mounted.listener;
+      const webhook: WebhookControls = mounted.webhook;
       return {
         adapter,
         port: bound,

@@ -27,6 +27,8 @@ const RUNS: readonly { adapter: Adapter; updates: number; chats: number }[] = [
   { adapter: "express", updates: 5000, chats: 200 },
   { adapter: "hono", updates: 2000, chats: 100 },
   { adapter: "koa", updates: 2000, chats: 100 },
+  { adapter: "node", updates: 2000, chats: 100 },
+  { adapter: "fastify", updates: 2000, chats: 100 },
 ];
 
 function assertReliable(report: LoadRunReport): void {

@@ -24,8 +24,10 @@ import {
   usesPeerAddress,
   type WebhookControls,
   type WebhookOptions,
+  type WebhookRequest,
   webhookControls,
 } from "@telehook/core";
+import { type NodeRequest, toWebhookRequest } from "@telehook/node";
 import type { Context, MiddlewareHandler } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
 
@@ -68,15 +70,21 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
   const { getConnInfo, ...webhookOptions } = options;
   const handler = createWebhookHandler(webhookOptions);
   const peerOf = usesPeerAddress(webhookOptions.sourceIp) ? getConnInfo : undefined;
+  // Read by the core only for the allowlist, inside its error handling.
+  const peer = (c: Context) => peerOf?.(c).remote.address;
   const middleware: MiddlewareHandler = async (c) => {
-    const request = c.req.raw;
-    const result = await handler.handle({
-      method: request.method,
-      header: (name) => request.headers.get(name),
-      body: request,
-      // Read by the core only for the allowlist, inside its error handling.
+    const incoming = unreadNodeRequest(c.env);
+    // On @hono/node-server: hand the core the Node request, whose stream it reads directly, rather than the
+    // web Request that node-server builds around it. Elsewhere (Bun, Deno, Workers) the web Request.
+    const { method, header, body } = incoming
+      ? toWebhookRequest(incoming)
+      : { method: c.req.raw.method, header: (name: string) => c.req.raw.headers.get(name), body: c.req.raw };
+    const webhookRequest: WebhookRequest = {
+      method,
+      header,
+      body,
       get remoteAddress() {
-        return peerOf?.(c).remote.address;
+        return peer(c);
       },
       // Called only when the deadline answers early: the request's own ctx.waitUntil on Workers.
       waitUntil: (promise) => {
@@ -84,7 +92,8 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
         if (context) context.waitUntil(promise);
         else webhookOptions.waitUntil?.(promise);
       },
-    });
+    };
+    const result = await handler.handle(webhookRequest);
     // c.newResponse keeps headers that earlier middleware set with c.header().
     return c.newResponse(
       result.body === "" ? null : result.body,
@@ -103,4 +112,30 @@ function executionContextOf(c: Context): { waitUntil(promise: Promise<unknown>):
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The Node request behind a Hono context on `@hono/node-server` (`c.env.incoming`), when nothing has read
+ * its body or started to (no middleware called `c.req.json()`, no stream attached). Elsewhere (Bun, Deno,
+ * Workers, `app.request()`) there is none, and the web `Request` is read instead. Only properties are
+ * read here, so nothing Node-specific is imported.
+ */
+function unreadNodeRequest(env: unknown): NodeRequest | undefined {
+  const incoming = (env as { incoming?: unknown } | undefined)?.incoming as
+    | (NodeRequest & { readableDidRead?: boolean })
+    | undefined;
+  if (
+    typeof incoming !== "object" ||
+    incoming === null ||
+    typeof incoming.on !== "function" ||
+    typeof incoming.listenerCount !== "function" ||
+    typeof incoming.headers !== "object" ||
+    incoming.readableDidRead !== false ||
+    incoming.readableEnded ||
+    incoming.listenerCount("data") > 0 ||
+    incoming.listenerCount("readable") > 0
+  ) {
+    return undefined;
+  }
+  return incoming;
 }

@@ -1,7 +1,7 @@
 import { type HonoWebhookMiddleware, telegramWebhook } from "@telehook/hono";
 import { describeWebhookConformance, fetchHarness, listenerHarness } from "@telehook/testing/conformance";
 import { Hono } from "hono";
-import { listen } from "./servers.js";
+import { listen, type NodeServerName } from "./servers.js";
 
 /** Each way Hono can route to the webhook, with the path it ends up at. */
 const MOUNTS: readonly (readonly [
@@ -49,10 +49,23 @@ for (const [name, path, build] of MOUNTS) {
   );
 
   describeWebhookConformance(
-    `hono, ${name}, @hono/node-server`,
+    `hono, ${name}, @hono/node-server 2`,
     listenerHarness(async (options) => {
       const webhook = telegramWebhook(options);
       return listen(build(webhook), webhook, path);
     }),
   );
 }
+
+// node-server 1 builds its requests differently (a web stream around the Node request): the suite runs on
+// it once, under app.use, with the webhook on the Node request as on node-server 2.
+const nodeServer1: NodeServerName = "node-server 1";
+describeWebhookConformance(
+  "hono, app.use, @hono/node-server 1",
+  listenerHarness(async (options) => {
+    const webhook = telegramWebhook(options);
+    const app = new Hono();
+    app.use("/bot", webhook);
+    return listen(app, webhook, "/bot", nodeServer1);
+  }),
+);

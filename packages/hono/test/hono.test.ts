@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { type HonoWebhookOptions, type Rejection, telegramWebhook, type Update } from "@telehook/hono";
 import {
@@ -7,8 +8,8 @@ import {
   telegramHeaders,
 } from "@telehook/testing/conformance";
 import { Hono } from "hono";
-import { describe, expect, test } from "vitest";
-import { listen } from "./servers.js";
+import { describe, expect, test, vi } from "vitest";
+import { listen, NODE_SERVERS, type NodeServerName } from "./servers.js";
 
 /** A webhook whose deliveries and rejections the test can read. */
 function recorder(options: Partial<HonoWebhookOptions> = {}) {
@@ -247,3 +248,64 @@ describe("on @hono/node-server", () => {
     expect(statuses).toEqual([200, 403]);
   });
 });
+
+describe.each(Object.keys(NODE_SERVERS) as NodeServerName[])(
+  "on @hono/%s, the Node request itself",
+  (nodeServer) => {
+    /** Serves `app`, sends one update (or `body`), and returns the answer. */
+    async function deliver(app: Hono, webhook: ReturnType<typeof recorder>["webhook"], body?: string) {
+      const server = await listen(app, webhook, "/bot", nodeServer);
+      try {
+        const sent = body ?? JSON.stringify(sampleUpdate(1));
+        return await sendOverHttp(server.url, { method: "POST", headers: telegramHeaders(), body: sent });
+      } finally {
+        await server.close();
+      }
+    }
+
+    test("the webhook reads the unread Node request: no web stream is built, the web Request's body is never used", async () => {
+      const app = new Hono();
+      const { webhook, updates } = recorder();
+      const toWeb = vi.spyOn(Readable, "toWeb");
+      const seen: [toWebCalls: number, bodyUsed: boolean][] = [];
+      app.use("/bot", async (c, next) => {
+        await next();
+        // In that order: node-server 1 builds its web Request (with Readable.toWeb) to answer bodyUsed.
+        const toWebCalls = toWeb.mock.calls.length;
+        seen.push([toWebCalls, c.req.raw.bodyUsed]);
+      });
+      app.post("/bot", webhook);
+      try {
+        const response = await deliver(app, webhook);
+        expect([response.status, updates]).toEqual([200, [1]]);
+        expect(seen).toEqual([[0, false]]);
+      } finally {
+        toWeb.mockRestore();
+      }
+    });
+
+    test("a body that earlier middleware read is answered 500 body_consumed, as with the web Request", async () => {
+      const app = new Hono();
+      const { webhook, updates } = recorder();
+      app.use(async (c, next) => {
+        await c.req.json();
+        await next();
+      });
+      app.post("/bot", webhook);
+      const response = await deliver(app, webhook);
+      expect([response.status, JSON.parse(response.body).error, updates]).toEqual([500, "body_consumed", []]);
+    });
+
+    test("a body over maxBodyBytes is refused while it streams", async () => {
+      const app = new Hono();
+      const { webhook, updates } = recorder({ maxBodyBytes: 64 });
+      app.post("/bot", webhook);
+      const response = await deliver(
+        app,
+        webhook,
+        JSON.stringify({ ...sampleUpdate(1), pad: "x".repeat(500) }),
+      );
+      expect([response.status, updates]).toEqual([413, []]);
+    });
+  },
+);

@@ -8,22 +8,17 @@
  * on SIGTERM shuts down gracefully: `webhook.close()` (new requests get 503 + Retry-After while in-flight work
  * finishes), then the listener closes, then the process exits.
  */
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setImmediate as tick } from "node:timers/promises";
-import { serve } from "@hono/node-server";
 import type { DeliveryStore, Update, WebhookControls, WebhookOptions } from "@telehook/core";
-import { telegramWebhook as expressWebhook } from "@telehook/express";
-import { telegramWebhook as honoWebhook } from "@telehook/hono";
-import { telegramWebhook as koaWebhook } from "@telehook/koa";
-import express from "express";
-import { Hono } from "hono";
-import Koa from "koa";
+import { type HostName, hostNamed } from "@telehook/hosts";
 import { type EventCode, EventWriter } from "./event-log.js";
 import { type FaultRates, handlerPlan, runBehaviour } from "./fault-plan.js";
 
-export type Adapter = "express" | "hono" | "koa";
+/** A host of `@telehook/hosts` (e2e/hosts), the list every harness reads. */
+export type Adapter = HostName;
 
 /** Everything the server process needs, passed as one JSON argument. */
 export interface ServerConfig {
@@ -198,35 +193,17 @@ const options: WebhookOptions = {
   onError: () => {},
 };
 
-function start(): { server: Server; webhook: WebhookControls } {
-  switch (config.adapter) {
-    case "express": {
-      const app = express();
-      const webhook = expressWebhook(options);
-      app.use(config.path, webhook);
-      return { server: app.listen(config.port, "127.0.0.1"), webhook };
-    }
-    case "hono": {
-      const app = new Hono();
-      const webhook = honoWebhook(options);
-      app.post(config.path, webhook);
-      const server = serve({ fetch: app.fetch, port: config.port, hostname: "127.0.0.1" }) as Server;
-      return { server, webhook };
-    }
-    case "koa": {
-      const app = new Koa();
-      const webhook = koaWebhook({ ...options, path: config.path });
-      app.use(webhook);
-      return { server: app.listen(config.port, "127.0.0.1"), webhook };
-    }
-  }
+async function start(): Promise<{ server: Server; webhook: WebhookControls }> {
+  const mount = await hostNamed(config.adapter).load();
+  const { listener, webhook } = mount(options, config.path);
+  return { server: createServer(listener), webhook };
 }
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 let cpuSince = process.cpuUsage();
 
-const { server, webhook } = start();
+const { server, webhook } = await start();
 server.on("listening", () => {
   process.send?.({ type: "ready", port: (server.address() as AddressInfo).port } satisfies ServerMessage);
 });
@@ -234,6 +211,7 @@ server.on("error", (error) => {
   events.write("X", JSON.stringify(["serverError", describe(error)]));
   process.exit(3);
 });
+server.listen(config.port, "127.0.0.1");
 
 process.on("message", (message: { type: string; id: number }) => {
   if (message.type === "drain") {

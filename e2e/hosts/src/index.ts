@@ -1,0 +1,64 @@
+/**
+ * The one list of hosts that the end-to-end tests, the reliability suite, the soak and the bench run: each
+ * host is a framework (or platform) with telehook's adapter mounted the way the README shows. A new
+ * adapter is one entry here and one file beside it; every harness then runs it.
+ */
+import type { MountHost } from "./host.js";
+
+export type { MountedHost, MountHost } from "./host.js";
+
+/** Every host, by name. */
+export const HOST_NAMES = [
+  "express",
+  "express 4",
+  "hono",
+  "koa",
+  "node",
+  "fastify",
+  "fastify 4",
+  "aws-lambda",
+] as const;
+export type HostName = (typeof HOST_NAMES)[number];
+
+/** One host of the list. */
+export interface Host {
+  readonly name: HostName;
+  /**
+   * The framework under which the bench measures this host, beside that framework's bare route and
+   * grammY's adapter (`bench/src/http/servers/<bench>-bare.ts` and `-grammy.ts`): one host per framework,
+   * its current major. Absent for hosts the bench does not measure.
+   */
+  readonly bench?: string;
+  /** Loads this host's framework and adapter, and nothing of the others. */
+  load(): Promise<MountHost>;
+}
+
+/** The hosts, in the order the harnesses run them. */
+export const HOSTS: readonly Host[] = [
+  { name: "express", bench: "express", load: async () => (await import("./express.js")).mountExpress5 },
+  { name: "express 4", load: async () => (await import("./express.js")).mountExpress4 },
+  { name: "hono", bench: "hono", load: async () => (await import("./hono.js")).mountHono },
+  { name: "koa", bench: "koa", load: async () => (await import("./koa.js")).mountKoa },
+  { name: "node", bench: "node", load: async () => (await import("./node.js")).mountNode },
+  { name: "fastify", bench: "fastify", load: async () => (await import("./fastify.js")).mountFastify5 },
+  { name: "fastify 4", load: async () => (await import("./fastify.js")).mountFastify4 },
+  { name: "aws-lambda", load: async () => (await import("./aws-lambda.js")).mountAwsLambda },
+];
+
+/** The host named `name`; throws for a name that is not in the list. */
+export function hostNamed(name: string): Host {
+  const host = HOSTS.find((candidate) => candidate.name === name);
+  if (!host) throw new Error(`no host "${name}"; the hosts are ${HOST_NAMES.join(", ")}`);
+  return host;
+}
+
+/** Loads every host's mount function, for a harness that mounts any of them synchronously. */
+export async function loadHosts(): Promise<Record<HostName, MountHost>> {
+  const loaded = await Promise.all(HOSTS.map(async (host) => [host.name, await host.load()] as const));
+  return Object.fromEntries(loaded) as Record<HostName, MountHost>;
+}
+
+/** The frameworks the bench measures, each with the host it runs for telehook's variant. */
+export function benchFrameworks(): readonly { framework: string; host: HostName }[] {
+  return HOSTS.flatMap((host) => (host.bench ? [{ framework: host.bench, host: host.name }] : []));
+}
