@@ -11,7 +11,7 @@ import type { WebhookControls } from "@telehook/core";
 /** The injection token of the webhook middleware, for code that wants `ready` or `setWebhook()`. */
 export const BOT_WEBHOOK = Symbol("BOT_WEBHOOK");
 
-/** A webhook middleware of either platform: `@telehook/express` on Express, `nodeWebhook` on Fastify. */
+/** A webhook middleware of either platform: `@telehook/express` on Express, `@telehook/node` on Fastify. */
 export type WebhookMiddleware = ((req: never, res: never, next: (error?: unknown) => void) => void) &
   WebhookControls;
 
