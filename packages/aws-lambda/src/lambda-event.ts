@@ -47,10 +47,7 @@ export function eventSource(event: LambdaHttpEvent): LambdaEventSource {
  * one API Gateway saw (`sourceIp`); ALB has none, so behind it the `sourceIp` allowlist needs
  * `trustedProxyHops`.
  */
-export function toWebhookRequest(
-  event: LambdaHttpEvent,
-  waitUntil?: (promise: Promise<unknown>) => void,
-): WebhookRequest {
+export function toWebhookRequest(event: LambdaHttpEvent): WebhookRequest {
   const headers = lowerCaseHeaders(event);
   const context = event.requestContext;
   return {
@@ -58,7 +55,6 @@ export function toWebhookRequest(
     header: (name) => headers.get(name),
     body: bodyOf(event),
     remoteAddress: context?.http?.sourceIp ?? context?.identity?.sourceIp ?? undefined,
-    waitUntil,
   };
 }
 

@@ -3,7 +3,6 @@ import {
   TelehookError,
   type WebhookControls,
   type WebhookOptions,
-  type WebhookResult,
   webhookControls,
 } from "@telehook/core";
 import { eventSource, type LambdaHttpEvent, toWebhookRequest } from "./lambda-event.js";
@@ -69,34 +68,21 @@ export function telegramWebhook(options: LambdaWebhookOptions): LambdaWebhookHan
     throw new TelehookError("invalid_options", "marginMs must be a whole number of milliseconds, 0 or more.");
   }
   const handler = createWebhookHandler(webhookOptions);
-  const unfinished = notFinishedResult(webhookOptions.retryAfterSeconds ?? 5);
+  // The core answers: at deadlineMs an update still running is refused (503 still_running, Telegram sends
+  // it again) unless answerEarly, and the invocation's end is a hard deadline either way.
+  const whenRunningAtDeadline = answerEarly ? "acknowledge" : "refuse";
 
   const lambdaHandler = async (
     event: LambdaHttpEvent,
     context?: LambdaContext,
   ): Promise<LambdaHttpResult> => {
     const safeEvent: LambdaHttpEvent = event ?? {};
-    const source = eventSource(safeEvent);
-    // The core calls waitUntil when its deadline answered while onUpdate still runs.
-    let stillRunning = false;
-    const waitUntil = answerEarly
-      ? undefined
-      : () => {
-          stillRunning = true;
-        };
-    const answer = handler.handle(toWebhookRequest(safeEvent, waitUntil));
-    const budget = remainingMs(context) - marginMs;
-    let timer: Parameters<typeof clearTimeout>[0];
-    const result = await (Number.isFinite(budget)
-      ? Promise.race([
-          answer,
-          new Promise<undefined>((resolve) => {
-            timer = setTimeout(resolve, Math.max(0, budget));
-          }),
-        ])
-      : answer);
-    clearTimeout(timer);
-    return toProxyResult(source, result === undefined || stillRunning ? unfinished : result);
+    const result = await handler.handle({
+      ...toWebhookRequest(safeEvent),
+      deadlineMs: remainingMs(context) - marginMs,
+      whenRunningAtDeadline,
+    });
+    return toProxyResult(eventSource(safeEvent), result);
   };
   return Object.assign(lambdaHandler, webhookControls(handler));
 }
@@ -105,22 +91,4 @@ function remainingMs(context: LambdaContext | undefined): number {
   if (typeof context?.getRemainingTimeInMillis !== "function") return Number.POSITIVE_INFINITY;
   const remaining = context.getRemainingTimeInMillis();
   return typeof remaining === "number" && !Number.isNaN(remaining) ? remaining : Number.POSITIVE_INFINITY;
-}
-
-/**
- * The answer to an update that did not finish within the deadline or the invocation's time. Telegram
- * delivers it again after `Retry-After`; if the run finishes meanwhile (the environment is thawed for a
- * later invocation), the copy is acknowledged by the dedupe window without running again.
- */
-function notFinishedResult(retryAfterSeconds: number): WebhookResult {
-  return {
-    status: 503,
-    headers: { "content-type": "application/json; charset=utf-8", "retry-after": String(retryAfterSeconds) },
-    body: JSON.stringify({
-      ok: false,
-      error: "not_finished",
-      description:
-        "The update did not finish within the deadline or the invocation's time, and Lambda may freeze it after an answer; Telegram will deliver it again.",
-    }),
-  };
 }

@@ -209,7 +209,7 @@ describe("after the answer Lambda freezes: the answer waits for onUpdate", () =>
     expect([first.status, first.headers["retry-after"], JSON.parse(first.body).error]).toEqual([
       503,
       "3",
-      "not_finished",
+      "still_running",
     ]);
     expect([runs, finished]).toEqual([[5], []]);
     release.open();
@@ -255,6 +255,38 @@ describe("after the answer Lambda freezes: the answer waits for onUpdate", () =>
     expect([result?.statusCode, result?.headers?.["retry-after"]]).toEqual([503, "5"]);
     await handler.close({ timeoutMs: 5000 });
     expect(updates).toEqual([8]);
+  });
+
+  test("the 503 for an unfinished update is the core's refusal: onReject and the event stream are told", async () => {
+    const release = gate();
+    const events: string[] = [];
+    const { handler, rejections } = recorder({
+      deadlineMs: 30,
+      onUpdate: () => release.opened,
+      instrumentation: { onEvent: (event) => void events.push(event.type) },
+    });
+    const { response } = await send(handler, "rest-api", update(11));
+    release.open();
+    expect([response.status, rejections.map((r) => [r.status, r.reason])]).toEqual([
+      503,
+      [[503, "still_running"]],
+    ]);
+    expect(events).toContain("refused");
+    await handler.close({ timeoutMs: 5000 });
+  });
+
+  test("an invocation that runs out of time is refused through the core too (onReject told)", async () => {
+    const release = gate();
+    const { handler, rejections } = recorder({
+      deadlineMs: 20_000,
+      marginMs: 100,
+      onUpdate: () => release.opened,
+    });
+    const invocation = await invokeLambda(handler, toLambdaEvent("http-api", update(12)), { timeoutMs: 400 });
+    release.open();
+    expect(invocation.kind === "returned" ? invocation.result.statusCode : invocation.kind).toBe(503);
+    expect(rejections.map((r) => r.reason)).toEqual(["still_running"]);
+    await handler.close({ timeoutMs: 5000 });
   });
 
   test("with answerEarly, the deadline answers 200 while onUpdate runs on, as on other hosts", async () => {

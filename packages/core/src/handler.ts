@@ -33,7 +33,9 @@ export interface WebhookRequest {
   readonly waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
   /**
    * This request's own deadline in milliseconds, when it must be shorter than the `deadlineMs` option: a
-   * serverless invocation's remaining time, less a margin.
+   * serverless invocation's remaining time, less a margin. It is a hard end: when it is the one that
+   * passes, an update still running is refused (503 `still_running`), never acknowledged, since nothing
+   * runs on after the invocation.
    */
   readonly deadlineMs?: number | undefined;
   /**

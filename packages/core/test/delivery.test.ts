@@ -424,12 +424,47 @@ describe("per-request deadlines (serverless)", () => {
     ...extra,
   });
 
-  test("a request's own deadlineMs, shorter than the option's, answers sooner", async () => {
-    const handler = build({ deadlineMs: 5000, onUpdate: () => sleep(200) });
-    const started = Date.now();
+  test("a request's own deadlineMs, shorter than the option's, is a hard end: a running update is refused, never acknowledged", async () => {
+    const reasons: string[] = [];
+    const deadlines: number[] = [];
+    const handler = build({
+      deadlineMs: 5000,
+      onUpdate: () => sleep(200),
+      onReject: (rejection) => void reasons.push(rejection.reason),
+      onDeadline: (update) => void deadlines.push(update.update_id),
+    });
     const result = await handler.handle(request(message(60), { deadlineMs: 30 }));
-    expect(result.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(150);
+    expect([result.status, result.headers["retry-after"], reasons, deadlines]).toEqual([
+      503,
+      "5",
+      ["still_running"],
+      [],
+    ]);
+  });
+
+  test('whenRunningAtDeadline "refuse": a copy that arrives while the refused run goes on waits for its end, within its own deadline', async () => {
+    let runs = 0;
+    let finish = () => {};
+    const handler = build({
+      onUpdate: () => {
+        runs++;
+        return new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+      },
+    });
+    const refuse = { deadlineMs: 20, whenRunningAtDeadline: "refuse" } as const;
+    const first = await handler.handle(request(message(63), refuse));
+    // Still running at the copy's own deadline: refused too, and it did not start another run.
+    const early = await handler.handle(request(message(63), refuse));
+    // Finishes while the next copy waits: that copy gets the run's own outcome.
+    const waiting = handler.handle(
+      request(message(63), { deadlineMs: 2000, whenRunningAtDeadline: "refuse" }),
+    );
+    await sleep(20);
+    finish();
+    const late = await waiting;
+    expect([first.status, early.status, late.status, late.body, runs]).toEqual([503, 503, 200, "", 1]);
   });
 
   test('whenRunningAtDeadline "refuse": 503 with Retry-After, the copy is deduplicated against the run, no reply too late', async () => {

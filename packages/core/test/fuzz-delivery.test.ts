@@ -1,6 +1,6 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { type ClaimResult, createFetchHandler, createMemoryStore, type DeliveryStore } from "@telehook/core";
+import { createFetchHandler, createMemoryStore, type DeliveryStore } from "@telehook/core";
 import fc from "fast-check";
 import { afterEach, beforeEach, expect, test, vi } from "vitest";
 import { SECRET } from "./helpers.js";

@@ -97,7 +97,8 @@ class Execution {
   startedAt = 0;
   #respond!: (result: WebhookResult) => void;
   #responded = false;
-  #finished: (() => void) | undefined;
+  /** Told the run's own outcome when it ends: `waitUntil`, and copies that wait after a refusal. */
+  #onEnd: ((result: WebhookResult) => void)[] | undefined;
 
   constructor(update: Update, context: UpdateContext, claim: StoreCall, request: RunRequest | undefined) {
     this.update = update;
@@ -115,10 +116,11 @@ class Execution {
     this.#respond(result);
   }
 
-  /** A promise of the end of `onUpdate`, for `waitUntil`. */
-  finished(): Promise<void> {
+  /** A promise of the run's own outcome, once `onUpdate` has settled (for `waitUntil`, and waiting copies). */
+  finished(): Promise<WebhookResult> {
     return new Promise((resolve) => {
-      this.#finished = resolve;
+      this.#onEnd ??= [];
+      this.#onEnd.push(resolve);
     });
   }
 
@@ -127,7 +129,8 @@ class Execution {
     this.storeTimer?.cancel();
     this.watchTimer?.cancel();
     this.respond(result);
-    this.#finished?.();
+    if (this.#onEnd) for (const tell of this.#onEnd) tell(result);
+    this.#onEnd = undefined;
   }
 }
 
@@ -168,7 +171,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     const joined = store ? running.get(update.update_id) : undefined;
     if (joined) {
       if (events) emit(joined, "duplicate", { outcome: "joined" });
-      return joined.response;
+      return joined.answered && !joined.acknowledged ? joinRefused(joined, request) : joined.response;
     }
     const key = queueKeyOf(update, updateType);
     if (unfinished >= options.maxInFlight)
@@ -213,9 +216,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
       execution.receivedAt = performance.now();
       emit(execution, "received");
     }
-    const own = request?.deadlineMs;
-    execution.deadlineMs =
-      own !== undefined && own < options.deadlineMs ? Math.max(0, own) : options.deadlineMs;
+    execution.deadlineMs = deadlineOf(request);
     execution.timer = startTimer(execution.deadlineMs, () => deadlinePassed(execution));
     // The place in the chat's line is taken on arrival, so nothing of the chat that comes later can run
     // first; the store is asked once the line reaches it, for the update and its chat together.
@@ -236,7 +237,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
    * if the limit falls before its deadline.
    */
   function watchHolder(waiter: Execution, holder: Execution | undefined): void {
-    if (!holder || holder.phase !== "running" || holder.abandoned) return;
+    if (holder?.phase !== "running" || holder.abandoned) return;
     const left = options.maxRunMs - (performance.now() - holder.startedAt);
     if (left <= 0) stuck(holder);
     else if (left < waiter.deadlineMs) waiter.watchTimer = startTimer(left, () => stuck(holder));
@@ -283,6 +284,28 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   }
 
   /**
+   * A copy of an update whose run was refused at its deadline and goes on: Telegram still owns the update,
+   * so the copy waits for the run's own outcome, within its own deadline, and is refused again after it.
+   */
+  function joinRefused(execution: Execution, request: RunRequest | undefined): Promise<WebhookResult> {
+    return new Promise((resolve) => {
+      const timer = startTimer(deadlineOf(request), () =>
+        resolve(refuseExecution(execution, "still_running")),
+      );
+      void execution.finished().then((result) => {
+        timer.cancel();
+        resolve(result);
+      });
+    });
+  }
+
+  /** The deadline of a request: the option's, or a shorter one the request asked for. */
+  function deadlineOf(request: RunRequest | undefined): number {
+    const own = request?.deadlineMs;
+    return own !== undefined && own < options.deadlineMs ? Math.max(0, own) : options.deadlineMs;
+  }
+
+  /**
    * The deadline passed. An update that started is acknowledged and runs on; one that has not started
    * (its chat is busy, or the store is slow) is answered 503 and dropped here, so Telegram keeps it.
    */
@@ -293,7 +316,8 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     }
     if (execution.phase !== "running") return;
     execution.answered = true;
-    if (execution.request?.whenRunningAtDeadline === "refuse") {
+    // A request's own, shorter deadline is the end of its invocation: nothing runs on after it either.
+    if (execution.request?.whenRunningAtDeadline === "refuse" || execution.deadlineMs < options.deadlineMs) {
       // The platform may freeze this run after the answer: Telegram keeps the update and sends it again.
       execution.respond(refuseExecution(execution, "still_running"));
     } else {
