@@ -10,7 +10,7 @@ import { type BodyInput, readBody } from "./read-body.js";
 import { type RejectionReason, rejection } from "./rejection.js";
 import { rejectionResult, type WebhookResult } from "./result.js";
 import { createSecretTokenMatcher, SECRET_TOKEN_HEADER } from "./secret-token.js";
-import type { WebhookStats } from "./stats.js";
+import { gaugesOnly, type WebhookStats } from "./stats.js";
 
 /**
  * The tiny request every adapter hands to the core. It is structural: a framework's request object never
@@ -176,7 +176,7 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
 
   function stats(): WebhookStats {
     const live = { unfinished: delivery.unfinished, queued: delivery.queued };
-    return resolved.stats ? resolved.stats.snapshot(live) : emptyStats(live);
+    return resolved.stats ? resolved.stats.snapshot(live) : gaugesOnly(live);
   }
 
   return {
@@ -185,18 +185,6 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     ready: registration ? registration.ready : Promise.resolve(null),
     setWebhook: () => (registration ? registration.setWebhook() : Promise.reject(notConfigured())),
     stats,
-  };
-}
-
-function emptyStats(live: { unfinished: number; queued: number }): WebhookStats {
-  return {
-    uptimeMs: 0,
-    counts: {},
-    rejections: {},
-    inFlight: live.unfinished,
-    queued: live.queued,
-    oldestRunningMs: 0,
-    store: { healthy: true, failures: 0 },
   };
 }
 

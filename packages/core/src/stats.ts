@@ -97,3 +97,16 @@ export function createStatsCollector() {
 
   return { instrumentation, snapshot };
 }
+
+/** What `handler.stats()` tells without the option `stats: true`: only the live gauges. */
+export function gaugesOnly(live: LiveGauges): WebhookStats {
+  return {
+    uptimeMs: 0,
+    counts: {},
+    rejections: {},
+    inFlight: live.unfinished,
+    queued: live.queued,
+    oldestRunningMs: 0,
+    store: { healthy: true, failures: 0 },
+  };
+}
