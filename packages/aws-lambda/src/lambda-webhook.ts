@@ -51,6 +51,7 @@ export type LambdaWebhookHandler = ((
   WebhookControls;
 
 const DEFAULT_MARGIN_MS = 1000;
+const SOURCE = "@telehook/aws-lambda";
 
 /**
  * Builds the Lambda handler. Build it at module scope, so the dedupe window and the chat queues live as
@@ -62,10 +63,16 @@ const DEFAULT_MARGIN_MS = 1000;
 export function telegramWebhook(options: LambdaWebhookOptions): LambdaWebhookHandler {
   const { answerEarly = false, marginMs = DEFAULT_MARGIN_MS, ...webhookOptions } = options;
   if (typeof answerEarly !== "boolean") {
-    throw new TelehookError("invalid_options", "answerEarly must be true or false.");
+    throw new TelehookError("invalid_options", "answerEarly must be true or false.", { source: SOURCE });
   }
   if (!Number.isSafeInteger(marginMs) || marginMs < 0) {
-    throw new TelehookError("invalid_options", "marginMs must be a whole number of milliseconds, 0 or more.");
+    throw new TelehookError(
+      "invalid_options",
+      "marginMs must be a whole number of milliseconds, 0 or more.",
+      {
+        source: SOURCE,
+      },
+    );
   }
   const handler = createWebhookHandler(webhookOptions);
   // The core answers: at deadlineMs an update still running is refused (503 still_running, Telegram sends

@@ -1,5 +1,5 @@
 import { type MeterProvider, metrics, type TracerProvider, trace } from "@opentelemetry/api";
-import type { WebhookEvent, WebhookInstrumentation } from "@telehook/core";
+import { TelehookError, type WebhookEvent, type WebhookInstrumentation } from "@telehook/core";
 import { createRunSpans } from "./run-spans.js";
 import { createWebhookMetrics } from "./webhook-metrics.js";
 
@@ -60,7 +60,9 @@ export interface OpenTelemetryInstrumentation extends WebhookInstrumentation {
 export function openTelemetry(options: OpenTelemetryOptions = {}): OpenTelemetryInstrumentation {
   const limit = options.maxOpenSpans ?? 10_000;
   if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new TypeError("@telehook/opentelemetry: maxOpenSpans must be a whole number, at least 1.");
+    throw new TelehookError("invalid_options", "maxOpenSpans must be a whole number, at least 1.", {
+      source: "@telehook/opentelemetry",
+    });
   }
   let consumers: ((event: WebhookEvent) => void)[] | undefined;
   let live = { inFlight: 0, queued: 0 };

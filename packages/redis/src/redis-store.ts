@@ -1,4 +1,5 @@
 import type { ClaimResult, DeliveryClaim, DeliveryStore, LeaseRequest } from "@telehook/core";
+import { optionError } from "./option-error.js";
 import { type IoredisLike, type NodeRedisLike, scriptRunner } from "./script-runner.js";
 import { CLAIM, FINISH, RENEW } from "./scripts.js";
 
@@ -46,14 +47,14 @@ const CLAIM_RESULTS: readonly unknown[] = ["claimed", "done", "busy", "queued"];
  */
 export function createRedisStore(options: RedisStoreOptions): DeliveryStore {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError("@telehook/redis: createRedisStore() needs options: { client, prefix? }.");
+    throw optionError("createRedisStore() needs options: { client, prefix? }.");
   }
   const run = scriptRunner(options.client);
   const prefix = options.prefix ?? "telehook:";
-  if (typeof prefix !== "string") throw new TypeError("@telehook/redis: `prefix` must be a string.");
+  if (typeof prefix !== "string") throw optionError("`prefix` must be a string.");
   const lateClaimMs = options.lateClaimMs ?? 5000;
   if (!Number.isFinite(lateClaimMs) || lateClaimMs <= 0) {
-    throw new TypeError("@telehook/redis: `lateClaimMs` must be a positive number of milliseconds.");
+    throw optionError("`lateClaimMs` must be a positive number of milliseconds.");
   }
 
   const keysOf = ({ updateId, queueKey }: DeliveryClaim): string[] => {

@@ -1,3 +1,4 @@
+import { optionError } from "./option-error.js";
 import type { Script } from "./scripts.js";
 
 /**
@@ -46,7 +47,7 @@ export function scriptRunner(client: unknown): ScriptRunner {
       }
     };
   }
-  throw new TypeError(
-    "@telehook/redis: `client` must be an ioredis client (new Redis(...)) or a node-redis v4+ client (createClient(...)), connected or connecting.",
+  throw optionError(
+    "`client` must be an ioredis client (new Redis(...)) or a node-redis v4+ client (createClient(...)), connected or connecting.",
   );
 }

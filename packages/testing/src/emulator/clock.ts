@@ -1,3 +1,4 @@
+import { TelehookError } from "@telehook/core";
 /**
  * The emulator's sense of time. Every duration the Bot API server has (backoff waits, `Retry-After`, the
  * 60 s delivery deadline, update lifetimes, the 23 h rule for 410, the setWebhook rate limit) is measured
@@ -18,8 +19,10 @@ export interface EmulatorClock {
  */
 export function createScaledClock(timeScale = 1): EmulatorClock {
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) {
-    throw new RangeError(
-      "@telehook/testing: timeScale must be a positive finite number, such as 1 or 0.001.",
+    throw new TelehookError(
+      "invalid_options",
+      "timeScale must be a positive finite number, such as 1 or 0.001.",
+      { source: "@telehook/testing" },
     );
   }
   const realStart = performance.now();
