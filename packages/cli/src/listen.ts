@@ -1,5 +1,4 @@
 import { Agent } from "node:http";
-import { parseArgs } from "node:util";
 import {
   type BotApi,
   createBotApi,
@@ -9,9 +8,9 @@ import {
   TelehookError,
   type Update,
 } from "@telehook/core";
-import { parseCommandArgs } from "./command-args.js";
 import { LISTEN_HELP } from "./help.js";
-import { UsageError } from "./parse-args.js";
+import { readFlags } from "./read-flags.js";
+import { UsageError } from "./usage-error.js";
 import { postUpdate, telegramBody } from "./webhook-post.js";
 
 /** What `telehook listen` needs from its caller. */
@@ -50,17 +49,18 @@ const DEADLINE_MS = 60_000;
  * Telegram only after a 2xx. Resolves with the exit code.
  */
 export async function runListen(context: ListenContext): Promise<number> {
-  const options = {
-    forward: { type: "string" },
-    "api-root": { type: "string" },
-    "secret-token": { type: "string" },
-    "delete-webhook": { type: "boolean" },
-    "max-connections": { type: "string" },
-    "poll-timeout": { type: "string" },
-    help: { type: "boolean", short: "h" },
-  } as const;
-  const { values, positionals } = parseCommandArgs(context.argv, "listen", Object.keys(options), (args) =>
-    parseArgs({ args, options, allowPositionals: true, strict: true }),
+  const { values, positionals } = readFlags(
+    context.argv,
+    {
+      forward: "string",
+      "api-root": "string",
+      "secret-token": "string",
+      "delete-webhook": "boolean",
+      "max-connections": "string",
+      "poll-timeout": "string",
+      help: "boolean",
+    },
+    "listen",
   );
   if (values.help) {
     context.out(LISTEN_HELP);

@@ -1,5 +1,5 @@
 import type { WebhookStats } from "@telehook/core";
-import { UsageError } from "./parse-args.js";
+import { UsageError } from "./usage-error.js";
 
 /** What `check --health URL` found: the handler's `stats()`, or why they could not be read. */
 export type HealthReading =

@@ -1,7 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, test } from "vitest";
-import { parseArgs } from "../src/parse-args.js";
 import { run } from "./cli-io.js";
 
 const TOKEN = "123456789:AACliUsageTokenThatMustNotBePrinted";
@@ -123,20 +122,26 @@ describe("telehook usage", () => {
     expect(result.stderr).toContain("ECONNREFUSED");
     expect(result.stderr).not.toContain("AACliUsage");
   });
-});
 
-describe("parseArgs", () => {
-  test("reads --name value, --name=value, booleans, -h and --", () => {
-    const parsed = parseArgs(
-      ["set", "--url", "https://x", "--max-connections=5", "--force", "-h", "--", "--rest"],
-      {
-        url: "string",
-        "max-connections": "string",
-        force: "boolean",
-      },
-    );
-    expect(parsed.positionals).toEqual(["set", "--rest"]);
-    expect(Object.fromEntries(parsed.strings)).toEqual({ url: "https://x", "max-connections": "5" });
-    expect([...parsed.booleans].sort()).toEqual(["force", "help"]);
+  test("a usage error never echoes a value that looks like a bot token or a secret", async () => {
+    // A token that is not the one in the environment, so redaction of TELEGRAM_BOT_TOKEN cannot hide it.
+    const other = "987654321:AAOtherTokenGivenOnTheCommandLine0000";
+    for (const argv of [
+      ["info", `--json=${other}`],
+      ["info", `--${other}`],
+      ["info", `--${other}=x`],
+      ["info", "--bogus", other],
+      ["set", "--url", "https://bot.example.com/x", "--secret-token", "abcdefgh", "--max-connections", other],
+      ["delete", `--drop-pending-updates=${other}`],
+      ["set", `--force=${other}`],
+      ["listen", `--${other}`],
+      ["listen", `--delete-webhook=${other}`],
+      ["emulator", `--${other}`],
+      ["emulator", `--production=${other}`],
+    ]) {
+      const result = await run(argv, env);
+      expect(result.code, argv.join(" ")).toBe(2);
+      expect(result.stderr + result.stdout, argv.join(" ")).not.toContain("AAOther");
+    }
   });
 });
