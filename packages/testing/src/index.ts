@@ -8,3 +8,5 @@
  * @packageDocumentation
  */
 export * from "./emulator/index.js";
+export { type LoopbackServer, listenOnLoopback } from "./helpers/listen-on-loopback.js";
+export { type RecordedWebhook, recordUpdates } from "./helpers/record-updates.js";
