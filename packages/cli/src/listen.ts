@@ -8,10 +8,16 @@ import {
   TelehookError,
   type Update,
 } from "@telehook/core";
+import {
+  type BackoffState,
+  isIgnoredReplyMethod,
+  nextRetryDelaySeconds,
+  webhookBody,
+} from "@telehook/testing";
 import { LISTEN_HELP } from "./help.js";
 import { readFlags } from "./read-flags.js";
 import { UsageError } from "./usage-error.js";
-import { postUpdate, telegramBody } from "./webhook-post.js";
+import { postUpdate } from "./webhook-post.js";
 
 /** What `telehook listen` needs from its caller. */
 export interface ListenContext {
@@ -29,15 +35,8 @@ interface Pending {
   readonly type: string;
   readonly key: string | undefined;
   attempt: number;
-  /** Telegram's backoff state: the last wait in seconds (starts at 1) and the number of failures. */
-  delay: number;
-  failures: number;
-}
-
-/** Methods Telegram ignores in a webhook reply. */
-function isIgnoredReplyMethod(method: string): boolean {
-  const lower = method.toLowerCase();
-  return lower.startsWith("get") || ["setwebhook", "deletewebhook", "close", "logout"].includes(lower);
+  /** Telegram's backoff state, as the emulator models it. */
+  readonly backoff: BackoffState;
 }
 
 const DEADLINE_MS = 60_000;
@@ -214,7 +213,13 @@ class Relay {
 
   #add(update: Update): void {
     const type = Object.keys(update).find((key) => key !== "update_id") ?? "unknown";
-    const item: Pending = { update, type, key: queueKeyOf(update, type), attempt: 0, delay: 1, failures: 0 };
+    const item: Pending = {
+      update,
+      type,
+      key: queueKeyOf(update, type),
+      attempt: 0,
+      backoff: { delaySeconds: 1, failCount: 0 },
+    };
     this.#pending.set(update.update_id, item);
     if (item.key === undefined) {
       this.#ready.push(item);
@@ -247,7 +252,11 @@ class Relay {
     const started = performance.now();
     const outcome = await postUpdate({
       url,
-      body: telegramBody(item.update as unknown as Record<string, unknown>, item.type),
+      body: webhookBody(
+        item.update.update_id,
+        item.type,
+        (item.update as unknown as Record<string, unknown>)[item.type],
+      ),
       secretToken,
       agent: this.#agent,
       deadlineMs: DEADLINE_MS,
@@ -269,7 +278,7 @@ class Relay {
       outcome.kind === "response"
         ? `${outcome.status} ${outcome.reason}`.trimEnd()
         : `failed: ${outcome.error}`;
-    const waitS = this.#nextWait(item, outcome.kind === "response" ? outcome.retryAfter : 0);
+    const waitS = nextRetryDelaySeconds(item.backoff, outcome.kind === "response" ? outcome.retryAfter : 0);
     out(`${line}  ${problem}  ${latency}${attempt}  retry in ${waitS} s\n`);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -277,15 +286,6 @@ class Relay {
       this.#pump();
     }, waitS * 1000);
     this.#timers.add(timer);
-  }
-
-  /** Telegram's backoff: Retry-After if given; else 0 after the first failure, then doubling to 60–120 s. */
-  #nextWait(item: Pending, retryAfter: number): number {
-    if (retryAfter > 0) return retryAfter;
-    item.failures++;
-    if (item.failures === 1) return 0;
-    item.delay = Math.min(item.delay * 2, 60 + Math.floor(Math.random() * 61));
-    return item.delay;
   }
 
   async #runReply(reply: Record<string, unknown>): Promise<void> {

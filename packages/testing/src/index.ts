@@ -7,6 +7,9 @@
  *
  * @packageDocumentation
  */
+
+export { type BackoffState, nextRetryDelaySeconds, parseRetryAfter } from "./emulator/backoff.js";
 export * from "./emulator/index.js";
+export { isIgnoredReplyMethod } from "./emulator/recorded-call.js";
 export { type LoopbackServer, listenOnLoopback } from "./helpers/listen-on-loopback.js";
 export { type RecordedWebhook, recordUpdates } from "./helpers/record-updates.js";
