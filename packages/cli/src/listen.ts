@@ -15,6 +15,7 @@ import {
   webhookBody,
 } from "@telehook/testing";
 import { LISTEN_HELP } from "./help.js";
+import { httpUrlFlag } from "./http-url-flag.js";
 import { readFlags } from "./read-flags.js";
 import { UsageError } from "./usage-error.js";
 import { postUpdate } from "./webhook-post.js";
@@ -69,15 +70,7 @@ export async function runListen(context: ListenContext): Promise<number> {
   const forward = values.forward;
   if (forward === undefined)
     throw new UsageError("listen needs --forward <url>, e.g. http://localhost:3000/bot.");
-  let url: URL;
-  try {
-    url = new URL(forward);
-  } catch {
-    throw new UsageError("--forward must be an http:// or https:// URL.");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError("--forward must be an http:// or https:// URL.");
-  }
+  const url = httpUrlFlag(forward, "forward", "http://localhost:3000/bot");
   const maxConnections = wholeNumber(values["max-connections"], "max-connections") ?? 40;
   const pollTimeout = Math.min(wholeNumber(values["poll-timeout"], "poll-timeout") ?? 50, 50);
   const token = context.env.TELEGRAM_BOT_TOKEN;

@@ -78,6 +78,18 @@ describe("telehook usage", () => {
     });
   });
 
+  test("--forward and --health must be http or https URLs", async () => {
+    for (const [argv, flag] of [
+      [["listen", "--forward", "ftp://localhost/bot"], "--forward"],
+      [["listen", "--forward", "localhost:3000"], "--forward"],
+      [["check", "--health", "not a url"], "--health"],
+    ] as const) {
+      const result = await run([...argv], env);
+      expect(result.code, argv.join(" ")).toBe(2);
+      expect(result.stderr).toContain(`${flag} must be an http:// or https:// URL, such as http`);
+    }
+  });
+
   test("set validates locally and exits 2 before any call", async () => {
     const remote = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "https://api.telegram.org" };
     const noUrl = await run(["set", "--secret-token", "abcdefgh"], remote);
