@@ -1,3 +1,5 @@
+// Hand-written on purpose: raw sockets, so the suite can send bytes no HTTP client would (framing attacks,
+// timed pieces, floods) and see exactly what the server answers.
 import { connect } from "node:net";
 
 /** What came back on a raw connection: every response's status, and whether the server closed it. */
@@ -32,9 +34,7 @@ export function rawExchange(
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      const text = Buffer.concat(received).toString("latin1");
-      const statuses = [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((match) => Number(match[1]));
-      resolve({ statuses, text, closedByServer, firstByteMs });
+      resolve({ ...answered(received), closedByServer, firstByteMs });
     };
     const timer = setTimeout(finish, waitMs);
     socket.on("data", (chunk: Buffer) => {
@@ -126,8 +126,7 @@ export function floodExchange(
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      const text = Buffer.concat(received).toString("latin1");
-      const statuses = [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((match) => Number(match[1]));
+      const { statuses } = answered(received);
       const closedAfterAnswerMs = answeredAt !== null && closedAt !== null ? closedAt - answeredAt : null;
       resolve({ statuses, bytesWritten, closedByServer, closedAfterAnswerMs });
     };
@@ -161,4 +160,11 @@ export function floodExchange(
       }
     });
   });
+}
+
+/** What came back, as text, and the status of every response in it. */
+function answered(received: readonly Buffer[]): { text: string; statuses: number[] } {
+  const text = Buffer.concat(received).toString("latin1");
+  const statuses = [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((match) => Number(match[1]));
+  return { text, statuses };
 }
