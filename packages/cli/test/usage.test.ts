@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "@telehook/testing";
 import { describe, expect, test } from "vitest";
 import { run } from "./cli-io.js";
 
@@ -123,11 +123,10 @@ describe("telehook usage", () => {
   });
 
   test("an unreachable server is a failure (exit 1) with a clean message", async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    const apiRoot = `http://127.0.0.1:${port}`;
+    // A port that was free a moment ago and has nothing listening now.
+    const server = await listenOnLoopback(createServer());
+    await server.close();
+    const apiRoot = server.url;
     const result = await run(["info", "--max-wait", "2000"], { ...env, TELEGRAM_API_ROOT: apiRoot });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`getWebhookInfo failed: could not reach the Bot API server ${apiRoot} (`);
