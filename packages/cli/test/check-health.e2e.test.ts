@@ -5,13 +5,7 @@ import {
   type DeliveryStore,
   type WebhookHandler,
 } from "@telehook/core";
-import {
-  createTelegramEmulator,
-  type LoopbackServer,
-  listenOnLoopback,
-  type TelegramEmulator,
-  updates,
-} from "@telehook/testing";
+import { createTelegramEmulator, listenOnLoopback, type TelegramEmulator, updates } from "@telehook/testing";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { run } from "./cli-io.js";
 
@@ -21,7 +15,7 @@ import { run } from "./cli-io.js";
 const SECRET = "cli-health_AAAAAAAAAAAAAAAAAAAAAAAAAA";
 let emulator: TelegramEmulator;
 let server: Server;
-let listening: LoopbackServer;
+let closeServer: () => Promise<void>;
 let handler: WebhookHandler;
 let base: string;
 let env: Record<string, string>;
@@ -72,8 +66,7 @@ beforeEach(async () => {
     const result = await handler.handle({ method: req.method ?? "GET", header, body });
     res.writeHead(result.status, result.headers).end(result.body);
   });
-  listening = await listenOnLoopback(server);
-  base = listening.url;
+  ({ url: base, close: closeServer } = await listenOnLoopback(server));
   env = { TELEGRAM_BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, WEBHOOK_SECRET: SECRET };
   expect((await cli(["set", "--url", `${base}/telegram`])).code).toBe(0);
 });
@@ -82,7 +75,7 @@ afterEach(async () => {
   release();
   await handler.close({ timeoutMs: 1000 });
   await emulator.close();
-  await listening.close();
+  await closeServer();
   const secretPart = emulator.token.split(":")[1] as string;
   for (const output of outputs.splice(0)) {
     expect(output).not.toContain(secretPart);
