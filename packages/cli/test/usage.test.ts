@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { listenOnLoopback } from "@telehook/testing";
 import { describe, expect, test } from "vitest";
+import { readFlags } from "../src/read-flags.js";
 import { run } from "./cli-io.js";
 
 const TOKEN = "123456789:AACliUsageTokenThatMustNotBePrinted";
@@ -154,5 +155,29 @@ describe("telehook usage", () => {
       expect(result.code, argv.join(" ")).toBe(2);
       expect(result.stderr + result.stdout, argv.join(" ")).not.toContain("AAOther");
     }
+  });
+});
+
+describe("readFlags", () => {
+  const spec = { url: "string", "max-connections": "string", force: "boolean", help: "boolean" } as const;
+
+  test("reads --name value, --name=value, booleans, -h and --", () => {
+    const parsed = readFlags(
+      ["set", "--url", "https://x", "--max-connections=5", "--force", "-h", "--", "--rest"],
+      spec,
+    );
+    expect(parsed.positionals).toEqual(["set", "--rest"]);
+    expect(parsed.values).toEqual({ url: "https://x", "max-connections": "5", force: true, help: true });
+  });
+
+  test("names the flag in each mistake, and never a value", () => {
+    expect(() => readFlags(["--url", "--force"], spec)).toThrow("--url needs a value.");
+    expect(() => readFlags(["--url"], spec)).toThrow("--url needs a value.");
+    expect(() => readFlags(["--force=yes"], spec)).toThrow("--force takes no value.");
+    expect(() => readFlags(["--bogus=1"], spec)).toThrow("unknown option --bogus.");
+    expect(() => readFlags(["--bogus"], spec, "info")).toThrow("--bogus is not an option of info.");
+    expect(() => readFlags(["-x"], spec)).toThrow("unknown option -x.");
+    expect(() => readFlags(["--123456:AAsecret"], spec)).toThrow(/^unknown option\.$/);
+    expect(() => readFlags(["--token=123456:AAsecret"], spec)).toThrow(/Set TELEGRAM_BOT_TOKEN instead/);
   });
 });
