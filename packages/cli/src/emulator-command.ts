@@ -1,6 +1,6 @@
 import { createTelegramEmulator, DEFAULT_BOT_TOKEN } from "@telehook/testing";
 import { EMULATOR_HELP } from "./help.js";
-import type { ListenContext } from "./listen.js";
+import type { ListenContext } from "./listen-command.js";
 import { readFlags } from "./read-flags.js";
 import { UsageError } from "./usage-error.js";
 

@@ -4,7 +4,7 @@ import { deleteCommand } from "./delete-command.js";
 import { runEmulator } from "./emulator-command.js";
 import { HELP } from "./help.js";
 import { infoCommand } from "./info-command.js";
-import { runListen } from "./listen.js";
+import { runListen } from "./listen-command.js";
 import { readFlags } from "./read-flags.js";
 import { setCommand } from "./set-command.js";
 import { UsageError } from "./usage-error.js";
