@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -132,5 +132,24 @@ describe("release:dry setup", () => {
   it("never sends anything to a registry", () => {
     const source = readFileSync(new URL("../../scripts/release-dry.ts", import.meta.url), "utf8");
     expect(source).not.toMatch(/\bpublish\b/i);
+  });
+});
+
+describe("README package table", () => {
+  it("links every published package's CHANGELOG.md and API reference page, and both exist", () => {
+    const root = new URL("../../", import.meta.url);
+    const readme = readFileSync(new URL("README.md", root), "utf8");
+    for (const dir of releasedPackageDirs()) {
+      const { name } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string };
+      const folder = dir.split(/[\\/]/).pop();
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`${name}\` |`));
+      expect(row, name).toBeDefined();
+      const changelog = `packages/${folder}/CHANGELOG.md`;
+      const reference = `docs/api/${name}/README.md`;
+      expect(row).toContain(`](${changelog})`);
+      expect(row).toContain(`](${reference})`);
+      expect(existsSync(new URL(changelog, root)), changelog).toBe(true);
+      expect(existsSync(new URL(reference, root)), reference).toBe(true);
+    }
   });
 });

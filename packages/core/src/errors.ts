@@ -41,7 +41,9 @@ export function errorPageUrl(code: TelehookErrorCode): string {
  * explains its code, and never contains a secret.
  */
 export class TelehookError extends Error {
+  /** Always `"TelehookError"`, for a `TelegramApiError` too: tell them apart with `instanceof` or `code`. */
   override readonly name = "TelehookError";
+  /** What kind of error it is; stable across versions, safe to switch on. Its page is `errorPageUrl(code)`. */
   readonly code: TelehookErrorCode;
   /** The message without the package name in front, for places that already say where it comes from. */
   readonly detail: string;
