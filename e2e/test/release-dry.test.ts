@@ -129,6 +129,21 @@ describe("release:dry setup", () => {
     }
   });
 
+  it("puts every published package, and only those, in the one fixed changesets group", () => {
+    const config = JSON.parse(
+      readFileSync(new URL("../../.changeset/config.json", import.meta.url), "utf8"),
+    ) as {
+      fixed: string[][];
+      privatePackages: { version: boolean; tag: boolean };
+    };
+    const names = releasedPackageDirs().map(
+      (dir) => (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name: string }).name,
+    );
+    expect(config.fixed).toHaveLength(1);
+    expect([...(config.fixed[0] ?? [])].sort()).toEqual([...names].sort());
+    expect(config.privatePackages).toEqual({ version: false, tag: false });
+  });
+
   it("never sends anything to a registry", () => {
     const source = readFileSync(new URL("../../scripts/release-dry.ts", import.meta.url), "utf8");
     expect(source).not.toMatch(/\bpublish\b/i);
