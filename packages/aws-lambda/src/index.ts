@@ -4,6 +4,8 @@
  * `@telehook/core` and returns the proxy result the event's source reads. It answers only once `onUpdate`
  * has finished, since Lambda freezes the environment after an answer.
  *
+ * @packageDocumentation
+ *
  * @example
  * import { telegramWebhook } from "@telehook/aws-lambda";
  *
@@ -11,8 +13,6 @@
  *   secretToken: process.env.WEBHOOK_SECRET,
  *   onUpdate: (update) => bot.handleUpdate(update),
  * });
- *
- * @packageDocumentation
  */
 
 export {

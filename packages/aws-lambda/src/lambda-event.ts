@@ -15,16 +15,35 @@ export interface LambdaHttpEvent {
   readonly headers?: Readonly<Record<string, string | undefined>> | null | undefined;
   /** Every value of every header (REST APIs, and ALB with multi-value headers turned on). */
   readonly multiValueHeaders?: Readonly<Record<string, readonly string[] | undefined>> | null | undefined;
+  /** The body as the event carries it: text, or base64 when `isBase64Encoded`. */
   readonly body?: string | null | undefined;
+  /** True when `body` is base64 (binary media types, or a source that always encodes). */
   readonly isBase64Encoded?: boolean | undefined;
+  /** Where the request came from; its shape tells the event's source apart. */
   readonly requestContext?:
     | {
         /** Payload 2.0: the method and the peer's address. */
-        readonly http?: { readonly method?: string | undefined; readonly sourceIp?: string | undefined };
+        readonly http?: {
+          /** The HTTP method. */
+          readonly method?: string | undefined;
+          /** The address of the client API Gateway or the function URL saw. */
+          readonly sourceIp?: string | undefined;
+        };
         /** REST APIs: the peer's address. */
-        readonly identity?: { readonly sourceIp?: string | null | undefined } | null | undefined;
+        readonly identity?:
+          | {
+              /** The address of the client API Gateway saw. */
+              readonly sourceIp?: string | null | undefined;
+            }
+          | null
+          | undefined;
         /** ALB: present on every ALB event. */
-        readonly elb?: { readonly targetGroupArn?: string | undefined } | undefined;
+        readonly elb?:
+          | {
+              /** The target group the request was routed to. */
+              readonly targetGroupArn?: string | undefined;
+            }
+          | undefined;
       }
     | null
     | undefined;

@@ -9,13 +9,17 @@ import type { LambdaEventSource } from "./lambda-event.js";
  * all accept it.
  */
 export interface LambdaHttpResult {
+  /** The HTTP status, as core decided it. */
   statusCode: number;
   /** ALB only, e.g. `"200 OK"`. */
   statusDescription?: string;
+  /** The response headers, one value each (every source but ALB with multi-value headers). */
   headers?: Record<string, string>;
   /** ALB with multi-value headers only. */
   multiValueHeaders?: Record<string, string[]>;
+  /** The response body as text (telehook's answers are JSON or empty). */
   body: string;
+  /** Whether `body` is base64; telehook's answers are text, so `false`. */
   isBase64Encoded: boolean;
 }
 

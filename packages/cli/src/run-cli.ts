@@ -12,8 +12,14 @@ import { integerFlag, WEBHOOK_FLAGS, type WebhookCommand, type WebhookFlag } fro
 
 /** Where the CLI writes: `process.stdout`/`process.stderr`, or anything with `write(text)` in tests. */
 export interface CliIo {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  readonly stdout: {
+    /** Writes results and reports; tokens are redacted before they get here. */
+    write(text: string): unknown;
+  };
+  readonly stderr: {
+    /** Writes errors and usage; tokens are redacted before they get here. */
+    write(text: string): unknown;
+  };
 }
 
 /** How a long-running command (`listen`, `emulator`) is stopped. */

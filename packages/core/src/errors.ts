@@ -28,19 +28,33 @@ export type TelehookErrorCode =
   /** The `signal` passed in was aborted. */
   | "aborted";
 
-/** An error raised by telehook. Its message starts with the package name and never contains a secret. */
+/** Where each error code is explained: `docs/errors/<code>.md` in the repository, on its main branch. */
+const ERROR_PAGES = "https://github.com/telehook/telehook/blob/main/docs/errors/";
+
+/** The page that explains `code`: what it means, common causes and what to do. */
+export function errorPageUrl(code: TelehookErrorCode): string {
+  return `${ERROR_PAGES}${code}.md`;
+}
+
+/**
+ * An error raised by telehook. Its message starts with the package name, ends with a link to the page that
+ * explains its code, and never contains a secret.
+ */
 export class TelehookError extends Error {
+  /** Always `"TelehookError"`, for a `TelegramApiError` too: tell them apart with `instanceof` or `code`. */
   override readonly name = "TelehookError";
+  /** What kind of error it is; stable across versions, safe to switch on. Its page is `errorPageUrl(code)`. */
   readonly code: TelehookErrorCode;
   /** The message without the package name in front, for places that already say where it comes from. */
   readonly detail: string;
 
   /**
-   * @param detail What went wrong and what to do; the package name is put in front of it.
+   * @param detail What went wrong and what to do; the package name is put in front of it and the link to
+   *   the code's page after it.
    * @param options `source`: the package raising it, `@telehook/core` unless another package says so.
    */
   constructor(code: TelehookErrorCode, detail: string, options?: { cause?: unknown; source?: string }) {
-    super(`${options?.source ?? "@telehook/core"}: ${detail}`, options);
+    super(`${options?.source ?? "@telehook/core"}: ${detail} (see ${errorPageUrl(code)})`, options);
     this.code = code;
     this.detail = detail;
   }

@@ -24,6 +24,7 @@ export type WebhookEvent =
       readonly acknowledgedEarly: boolean;
     })
   | (UpdateEvent<"failed"> & {
+      /** How long `onUpdate` ran before it threw or rejected. */
       readonly durationMs: number;
       /** The error's class name (`TypeError`, `TelehookError`…); never its message. */
       readonly errorType: string;
@@ -34,43 +35,64 @@ export type WebhookEvent =
       /** Telegram was answered 200 at the deadline while `onUpdate` runs on; this long after arrival. */
       readonly afterMs: number;
     })
-  | (UpdateEvent<"dead_lettered"> & { readonly errorType: string })
+  | (UpdateEvent<"dead_lettered"> & {
+      /** The class name of the last error (`TypeError`…); never its message. */
+      readonly errorType: string;
+    })
   | (UpdateEvent<"refused"> & {
       /** Answered non-2xx with `Retry-After` before it ran: Telegram keeps it. */
       readonly status: number;
+      /** Why it was refused: `not_started`, `queue_full`, `overloaded`, `shutting_down`… */
       readonly reason: RejectionReason;
       /** True when the refusal was overload shedding (`queue_full`, `overloaded`). */
       readonly shed: boolean;
     })
   | (UpdateEvent<"store_error"> & {
+      /** The store call that failed: claiming the update, renewing its lease, confirming or releasing it. */
       readonly action: "claim" | "renew" | "confirm" | "release";
+      /** It did not answer within `storeTimeoutMs`, rather than throwing. */
       readonly timedOut: boolean;
       /** The error's class name; never its message. */
       readonly errorType: string;
     })
-  | { readonly type: "closing"; readonly time: number }
   | {
+      /** `close()` was called: new updates are answered 503 from now on. */
+      readonly type: "closing";
+      /** `performance.now()` when it happened, in milliseconds. */
+      readonly time: number;
+    }
+  | {
+      /** `close()` returned. */
       readonly type: "drained";
+      /** `performance.now()` when it happened, in milliseconds. */
       readonly time: number;
       /** Every started update finished before `close()`'s timeout. */
       readonly drained: boolean;
+      /** How many updates were still running when `close()` returned. */
       readonly unfinished: number;
     };
 
 /** A request turned away before it was an update: wrong method, secret, type, size, JSON… */
 export interface RequestEvent {
+  /** Always `rejected`. */
   readonly type: "rejected";
+  /** `performance.now()` when it happened, in milliseconds. */
   readonly time: number;
+  /** The HTTP status answered (401, 413, 415…). */
   readonly status: number;
+  /** The machine-readable reason, the same as in the response body and in `onReject`. */
   readonly reason: RejectionReason;
 }
 
 /** What every event about one update carries. */
 export interface UpdateEvent<T extends string> {
+  /** What happened: `received`, `queued`, `started`, `finished`, `failed`, `refused`… */
   readonly type: T;
   /** `performance.now()` when it happened, in milliseconds. */
   readonly time: number;
+  /** The update's `update_id`. */
   readonly updateId: number;
+  /** The update's type key: `message`, `callback_query`… */
   readonly updateType: UpdateType;
   /** What the update is ordered by: `chat`, `callback`, `poll`…, or `undefined` when nothing. */
   readonly queueKind: string | undefined;

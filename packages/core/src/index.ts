@@ -2,6 +2,8 @@
  * `@telehook/core`: receive Telegram webhooks correctly on any runtime. One pipeline decides every answer;
  * the Express, Hono and Koa adapters and the fetch handler only translate to and from it.
  *
+ * @packageDocumentation
+ *
  * @example
  * import { createFetchHandler } from "@telehook/core";
  *
@@ -9,8 +11,6 @@
  *   secretToken: process.env.WEBHOOK_SECRET,
  *   onUpdate: async (update, { updateType }) => console.log(updateType, update.update_id),
  * });
- *
- * @packageDocumentation
  */
 
 export type { WebhookInfo } from "@grammyjs/types";

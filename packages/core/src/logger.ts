@@ -10,10 +10,15 @@ type LogMethod = (...args: unknown[]) => void;
  * `child` method) get the fields first and the message second; the others get the message first.
  */
 export interface WebhookLogger {
+  /** Receives `received`, `queued`, `started` and `finished` events. */
   debug?: LogMethod;
+  /** Receives `duplicate`, `acknowledged`, `closing` and `drained` events. */
   info?: LogMethod;
+  /** Receives `rejected`, `refused` and `failed` events. */
   warn?: LogMethod;
+  /** Receives `stuck`, `dead_lettered` and `store_error` events. */
   error?: LogMethod;
+  /** Present on pino-like loggers; only its presence matters: such loggers get the fields before the message. */
   child?: unknown;
 }
 

@@ -16,9 +16,19 @@ export interface WebhookStats {
   readonly oldestRunningMs: number;
   /** The store: failures since start, and the last one. `healthy` is false while the last call failed. */
   readonly store: {
+    /** False while the last store call failed. */
     readonly healthy: boolean;
+    /** Failed store calls since the webhook was built. */
     readonly failures: number;
-    readonly lastFailure?: { readonly action: string; readonly timedOut: boolean; readonly agoMs: number };
+    /** The last failure, when there was one. */
+    readonly lastFailure?: {
+      /** The call that failed: `claim`, `renew`, `confirm` or `release`. */
+      readonly action: string;
+      /** It took longer than `storeTimeoutMs`, rather than throwing. */
+      readonly timedOut: boolean;
+      /** How long ago it happened, in milliseconds. */
+      readonly agoMs: number;
+    };
   };
 }
 

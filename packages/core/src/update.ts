@@ -6,6 +6,7 @@ import type { WebhookReply } from "./delivery/webhook-reply.js";
  * `"sign_data"` or `"sent_transaction"` (with wallet fields). Bot API 10.4.
  */
 export interface WidgetQueryType {
+  /** The kind of query; a kind newer than this version is kept as its string. */
   readonly type: "data" | "sign_data" | "sent_transaction" | (string & {});
   readonly [field: string]: unknown;
 }
@@ -16,15 +17,23 @@ export interface WidgetQueryType {
  * with `answerWidgetQuery` within 15 seconds.
  */
 export interface WidgetQuery {
+  /** The query's id, to pass to `answerWidgetQuery`. */
   readonly id: string;
+  /** The user who used the widget. */
   readonly from: User;
+  /** A global id of the chat the widget's message is in, the same for every user there. */
   readonly chat_instance: string;
+  /** What the widget asked, with its fields. */
   readonly type: WidgetQueryType;
   /** Data sent by the widget; a client can send anything here. */
   readonly data: string;
+  /** The chat of the widget's message, for a widget in a chat message. */
   readonly chat?: Chat;
+  /** The id of the widget's message in `chat`. */
   readonly message_id?: number;
+  /** The id of the inline message holding the widget, for a widget in an inline message. */
   readonly inline_message_id?: string;
+  /** The type of the chat an inline message's widget was used in. */
   readonly chat_type?: string;
   /** Set when the widget is a shared one. */
   readonly widget_id?: string;
@@ -35,10 +44,15 @@ export interface WidgetQuery {
  * `answerWidgetQuery` within 15 seconds.
  */
 export interface SharedWidgetQuery {
+  /** The query's id, to pass to `answerWidgetQuery`. */
   readonly id: string;
+  /** The user who used the widget. */
   readonly from: User;
+  /** What the widget asked, with its fields. */
   readonly type: WidgetQueryType;
+  /** Data sent by the widget; a client can send anything here. */
   readonly data: string;
+  /** The shared widget's id. */
   readonly widget_id: string;
 }
 

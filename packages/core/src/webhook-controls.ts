@@ -8,13 +8,26 @@ import type { WebhookHandler } from "./handler.js";
 export interface WebhookControls {
   /** The framework-agnostic handler behind the middleware. */
   readonly handler: WebhookHandler;
-  /** See {@link WebhookHandler.close}. */
+  /**
+   * The graceful drain: answers new updates 503 with `Retry-After` (Telegram brings them to the next
+   * process), waits for every started update, and resolves with `{ drained, unfinished }` once they have
+   * finished or after `timeoutMs` (default 10 000 ms). The handler's own `close`.
+   */
   close: WebhookHandler["close"];
-  /** See {@link WebhookHandler.ready}. */
+  /**
+   * The outcome of the start-up registration asked for with the `setWebhook` option, or `null` without
+   * that option. Never rejects.
+   */
   readonly ready: WebhookHandler["ready"];
-  /** See {@link WebhookHandler.setWebhook}. */
+  /**
+   * Registers the webhook now with the `setWebhook` option's settings, calling Telegram only if something
+   * differs. Rejects with a `TelehookError` on failure, or when the option was not given.
+   */
   setWebhook: WebhookHandler["setWebhook"];
-  /** See {@link WebhookHandler.stats}. */
+  /**
+   * A cheap snapshot for a health route: updates in flight and queued, and with the option `stats: true`
+   * also the counts per outcome and reason, the oldest run's age and the store's health.
+   */
   stats: WebhookHandler["stats"];
 }
 

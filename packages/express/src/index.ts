@@ -6,6 +6,8 @@
  * global body parsers when you can: then a malformed request gets telehook's own JSON answer rather than the
  * parser's error page.
  *
+ * @packageDocumentation
+ *
  * @example
  * import express from "express";
  * import { telegramWebhook } from "@telehook/express";
@@ -19,8 +21,6 @@
  *   }),
  * );
  * app.listen(3000);
- *
- * @packageDocumentation
  */
 import {
   createWebhookHandler,

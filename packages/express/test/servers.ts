@@ -3,11 +3,13 @@ import { listenOnLoopback } from "@telehook/testing";
 import type { DrainableWebhook, StartedServer } from "@telehook/testing/conformance";
 import express from "express";
 import express4 from "express4";
+import express418 from "express418";
 
-/** Every Express major the adapter supports, under one name each. */
+/** Every Express major the adapter supports, at its latest and (Express 4) at the oldest minor the peer range allows. */
 export const EXPRESS_VERSIONS = [
   ["express 5", express],
   ["express 4", express4],
+  ["express 4.18", express418],
 ] as const;
 
 export type ExpressFactory = (typeof EXPRESS_VERSIONS)[number][1];

@@ -3,6 +3,8 @@
  * registers its own route, with a content-type parser scoped to it that hands the raw stream to
  * `@telehook/core`, which decides every answer. The app's own JSON parser keeps working elsewhere.
  *
+ * @packageDocumentation
+ *
  * @example
  * import Fastify from "fastify";
  * import { telegramWebhook } from "@telehook/fastify";
@@ -14,8 +16,6 @@
  *   onUpdate: (update) => bot.handleUpdate(update),
  * });
  * await app.listen({ port: 3000 });
- *
- * @packageDocumentation
  */
 
 export {

@@ -2,6 +2,7 @@ import { type FastifyWebhookOptions, telegramWebhook } from "@telehook/fastify";
 import type { StartedServer } from "@telehook/testing/conformance";
 import fastify, { type FastifyInstance } from "fastify";
 import fastify4 from "fastify4";
+import fastify40 from "fastify40";
 
 export type FastifyFactory = () => FastifyInstance;
 export type AnyFastify = FastifyInstance;
@@ -13,6 +14,8 @@ export type AnyFastify = FastifyInstance;
 export const FASTIFY_VERSIONS: readonly (readonly [string, FastifyFactory])[] = [
   ["fastify 5", () => fastify()],
   ["fastify 4", () => fastify4() as unknown as FastifyInstance],
+  // The oldest minor of the peer range `^4.0.0 || ^5.0.0`.
+  ["fastify 4.0", () => fastify40() as unknown as FastifyInstance],
 ];
 
 /**

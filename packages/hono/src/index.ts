@@ -3,6 +3,8 @@
  * Cloudflare Workers or any other fetch runtime. The middleware reads only the web `Request` and answers
  * what `@telehook/core` decides.
  *
+ * @packageDocumentation
+ *
  * @example
  * import { Hono } from "hono";
  * import { telegramWebhook } from "@telehook/hono";
@@ -16,8 +18,6 @@
  *   }),
  * );
  * export default app;
- *
- * @packageDocumentation
  */
 import {
   createWebhookHandler,

@@ -1,6 +1,7 @@
 import { type HonoWebhookMiddleware, telegramWebhook } from "@telehook/hono";
 import { describeWebhookConformance, fetchHarness, listenerHarness } from "@telehook/testing/conformance";
 import { Hono } from "hono";
+import { Hono as Hono40 } from "hono40";
 import { listen, type NodeServerName } from "./servers.js";
 
 /** Each way Hono can route to the webhook, with the path it ends up at. */
@@ -67,5 +68,28 @@ describeWebhookConformance(
     const app = new Hono();
     app.use("/bot", webhook);
     return listen(app, webhook, "/bot", nodeServer1);
+  }),
+);
+
+// Hono 4.0, the oldest minor of the peer range `^4.0.0`: the suite runs on it through app.request() and on
+// @hono/node-server 2, under app.use. Its Hono is typed as the installed one's: what the test uses is the same.
+const buildOn40 = (webhook: HonoWebhookMiddleware): Hono => {
+  const app = new Hono40() as unknown as Hono;
+  app.use("/bot", webhook);
+  return app;
+};
+describeWebhookConformance(
+  "hono 4.0, app.use, app.request()",
+  fetchHarness((options) => {
+    const webhook = telegramWebhook(options);
+    const app = buildOn40(webhook);
+    return { fetch: (request) => app.request(request), webhook };
+  }, "http://webhook.test/bot"),
+);
+describeWebhookConformance(
+  "hono 4.0, app.use, @hono/node-server 2",
+  listenerHarness(async (options) => {
+    const webhook = telegramWebhook(options);
+    return listen(buildOn40(webhook), webhook, "/bot");
   }),
 );

@@ -5,6 +5,8 @@
  * It works with or without `@koa/bodyparser` or `koa-body` before it. Mount it before body parsers when you
  * can: then a malformed request gets telehook's own JSON answer rather than the parser's error.
  *
+ * @packageDocumentation
+ *
  * @example
  * import Koa from "koa";
  * import { telegramWebhook } from "@telehook/koa";
@@ -18,8 +20,6 @@
  *   }),
  * );
  * app.listen(3000);
- *
- * @packageDocumentation
  */
 import {
   createWebhookHandler,

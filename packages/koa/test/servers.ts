@@ -3,11 +3,13 @@ import { listenOnLoopback } from "@telehook/testing";
 import type { DrainableWebhook, StartedServer } from "@telehook/testing/conformance";
 import Koa from "koa";
 import Koa2 from "koa2";
+import Koa213 from "koa213";
 
-/** Every Koa major the adapter supports, under one name each. */
+/** Every Koa major the adapter supports, at its latest and (Koa 2) at the oldest minor the peer range allows. */
 export const KOA_VERSIONS = [
   ["koa 3", Koa],
   ["koa 2", Koa2],
+  ["koa 2.13", Koa213],
 ] as const;
 
 export type KoaClass = (typeof KOA_VERSIONS)[number][1];

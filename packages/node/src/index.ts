@@ -4,6 +4,8 @@
  * the conversion of a Node request into `@telehook/core`'s `WebhookRequest` that every Node adapter
  * (Express, Koa, Fastify) shares, for anyone writing another one.
  *
+ * @packageDocumentation
+ *
  * @example
  * import { createServer } from "node:http";
  * import { telegramWebhook } from "@telehook/node";
@@ -14,8 +16,6 @@
  *   onUpdate: (update) => bot.handleUpdate(update),
  * });
  * createServer(webhook).listen(3000);
- *
- * @packageDocumentation
  */
 
 export {

@@ -7,6 +7,8 @@
  * `@opentelemetry/api` is a peer dependency: start your OpenTelemetry SDK as usual, and the global
  * tracer and meter providers are used unless you pass your own.
  *
+ * @packageDocumentation
+ *
  * @example
  * import { telegramWebhook } from "@telehook/express";
  * import { openTelemetry } from "@telehook/opentelemetry";
@@ -19,8 +21,6 @@
  *     instrumentation: openTelemetry(),
  *   }),
  * );
- *
- * @packageDocumentation
  */
 export {
   ATTR_ACKNOWLEDGED_EARLY,

@@ -11,10 +11,13 @@ import {
   OPERATION,
 } from "./attributes.js";
 
-/** The metric names this package records. */
+/** Histogram of how long each run of `onUpdate` took, in seconds (the messaging semantic conventions' name). */
 export const METRIC_PROCESS_DURATION = "messaging.process.duration";
+/** Counter of the webhook's events by outcome (received, started, finished, failed, refused, rejected…). */
 export const METRIC_OUTCOMES = "telehook.webhook.outcomes";
+/** Observable up-down counter: the updates whose `onUpdate` is running, read at each collection. */
 export const METRIC_IN_FLIGHT = "telehook.webhook.in_flight";
+/** Observable up-down counter: the updates waiting for their chat (or the store), read at each collection. */
 export const METRIC_QUEUED = "telehook.webhook.queued";
 
 /** The buckets the messaging conventions advise for `messaging.process.duration`, in seconds. */

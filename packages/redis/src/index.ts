@@ -4,6 +4,8 @@
  * of an update is then handled once across all instances, and a chat's updates run one at a time across
  * all of them. It takes the ioredis or node-redis client you already have.
  *
+ * @packageDocumentation
+ *
  * @example
  * import { Redis } from "ioredis";
  * import { telegramWebhook } from "@telehook/express";
@@ -11,8 +13,6 @@
  *
  * const store = createRedisStore({ client: new Redis(process.env.REDIS_URL) });
  * app.use("/telegram", telegramWebhook({ secretToken, onUpdate, store }));
- *
- * @packageDocumentation
  */
 export { createRedisStore, type RedisStoreOptions } from "./redis-store.js";
 export type { IoredisLike, NodeRedisLike } from "./script-runner.js";

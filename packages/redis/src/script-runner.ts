@@ -6,13 +6,17 @@ import type { Script } from "./scripts.js";
  * that this package does not import ioredis.
  */
 export interface IoredisLike {
+  /** Runs a script already loaded on the server, by its SHA1 (ioredis's spelling). */
   evalsha(sha: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  /** Loads and runs a Lua script (ioredis): the keys come first among the trailing arguments. */
   eval(source: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
 }
 
 /** The part of a node-redis v4+ client (`createClient()`) that the store uses. */
 export interface NodeRedisLike {
+  /** Runs a script already loaded on the server, by its SHA1 (node-redis's spelling). */
   evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  /** Loads and runs a Lua script (node-redis), with its keys and arguments apart. */
   eval(source: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 

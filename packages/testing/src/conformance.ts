@@ -2,10 +2,10 @@
  * `@telehook/testing/conformance`: the behaviour every telehook adapter must show, as one vitest suite.
  * An adapter supplies a harness that mounts its middleware; the suite sends it real requests.
  *
+ * @packageDocumentation
+ *
  * @example
  * import { describeWebhookConformance, listenerHarness } from "@telehook/testing/conformance";
  * describeWebhookConformance("express 5", listenerHarness(async (options) => startExpressApp(options)));
- *
- * @packageDocumentation
  */
 export * from "./conformance/index.js";

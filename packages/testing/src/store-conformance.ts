@@ -2,6 +2,8 @@
  * `@telehook/testing/store-conformance`: the behaviour every telehook `DeliveryStore` must show, as one
  * vitest suite. The memory store and `@telehook/redis` pass it; run it against a store of your own.
  *
+ * @packageDocumentation
+ *
  * @example
  * import { createMemoryStore } from "@telehook/core";
  * import { describeStoreConformance } from "@telehook/testing/store-conformance";
@@ -13,8 +15,6 @@
  *     return store;
  *   },
  * });
- *
- * @packageDocumentation
  */
 export {
   describeStoreConformance,

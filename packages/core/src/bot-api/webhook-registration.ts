@@ -35,8 +35,18 @@ export interface WebhookRegistrationOptions {
 
 /** How a registration ended: never a rejection, so awaiting `ready` cannot crash the app. */
 export type WebhookRegistrationOutcome =
-  | { readonly ok: true; readonly result: EnsureWebhookResult }
-  | { readonly ok: false; readonly error: TelehookError };
+  | {
+      /** The webhook is registered as asked. */
+      readonly ok: true;
+      /** What `ensureWebhook` did: changed the webhook, or found it up to date. */
+      readonly result: EnsureWebhookResult;
+    }
+  | {
+      /** The registration failed; the middleware keeps serving all the same. */
+      readonly ok: false;
+      /** Why, with a code: `invalid_webhook_config`, `telegram_api_error`, `bot_api_request_failed`… */
+      readonly error: TelehookError;
+    };
 
 /** A webhook registration; see {@link createWebhookRegistration}. */
 export interface WebhookRegistration {

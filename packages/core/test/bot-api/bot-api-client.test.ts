@@ -100,8 +100,10 @@ describe("createBotApi", () => {
       description: "Too Many Requests: retry after 1",
     });
     expect(tooMany.message).toBe(
-      "@telehook/core: Telegram answered setWebhook with 429: Too Many Requests: retry after 1",
+      "@telehook/core: Telegram answered setWebhook with 429: Too Many Requests: retry after 1" +
+        " (see https://github.com/telehook/telehook/blob/main/docs/errors/telegram_api_error.md)",
     );
+    expect(tooMany.detail).toBe("Telegram answered setWebhook with 429: Too Many Requests: retry after 1");
     const migrated = await rejection(api.call("sendMessage", { chat_id: 1, text: "hi" }));
     expect(migrated).toMatchObject({ errorCode: 400, migrateToChatId: -1001234, retryAfter: undefined });
     expectNothingLeaks(tooMany, TOKEN);

@@ -3,6 +3,7 @@ import type { CloseResult, WebhookOptions } from "@telehook/core";
 
 /** The part of a mounted middleware the suite drives directly: its graceful drain. */
 export interface DrainableWebhook {
+  /** Stops taking updates and waits for those running, as the middleware's own `close()` does. */
   close(options?: { timeoutMs?: number }): Promise<CloseResult>;
 }
 
@@ -29,6 +30,7 @@ export interface ConformanceResponse {
 
 /** A mounted webhook, ready to take requests. */
 export interface MountedWebhook {
+  /** Sends one request to the webhook and resolves with what it answered. */
   send(request: ConformanceRequest): Promise<ConformanceResponse>;
   /** The middleware itself, as the user holds it: `close()` drains it. */
   readonly webhook: DrainableWebhook;
@@ -38,6 +40,7 @@ export interface MountedWebhook {
 
 /** How an adapter takes part in the suite: mount the webhook with these options, in a fresh app. */
 export interface ConformanceHarness {
+  /** Builds a fresh app with the adapter's `telegramWebhook(options)` mounted in it. */
   mount(options: WebhookOptions): Promise<MountedWebhook>;
 }
 
@@ -47,6 +50,7 @@ export interface StartedServer {
   readonly url: string;
   /** The middleware that was mounted, as `telegramWebhook()` returned it. */
   readonly webhook: DrainableWebhook;
+  /** Stops the server and closes its open connections. */
   close(): Promise<void>;
 }
 

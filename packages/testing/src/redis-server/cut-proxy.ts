@@ -7,6 +7,7 @@ export interface CutProxy {
   cut(): Promise<void>;
   /** Listens again on the same port. */
   restore(): Promise<void>;
+  /** Stops the proxy and drops every connection through it. */
   close(): Promise<void>;
 }
 

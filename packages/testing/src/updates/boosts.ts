@@ -18,7 +18,7 @@ function boostedChat(id: number | undefined): Chat {
   return { id: id ?? DEFAULT_GROUP_ID, type: "supergroup", title: "Test Supergroup" };
 }
 
-/** Options of {@link chatBoost}. */
+/** Options of `updates.chatBoost()`. */
 export interface ChatBoostOptions extends BoostOptions<ChatBoostUpdated> {
   /** When the chat was boosted, Unix seconds. @default now */
   addDate?: number;
@@ -39,7 +39,7 @@ export function chatBoost(options: ChatBoostOptions = {}): UpdateOf<"chat_boost"
   return wrap("chat_boost", { ...payload, ...options.extra }, options.updateId);
 }
 
-/** Options of {@link removedChatBoost}. */
+/** Options of `updates.removedChatBoost()`. */
 export interface RemovedChatBoostOptions extends BoostOptions<ChatBoostRemoved> {
   /** When the boost was removed, Unix seconds. @default now */
   removeDate?: number;

@@ -4,7 +4,7 @@ import { privateChatWith, resolveFrom } from "./people.js";
 import type { BusinessConnection, BusinessMessagesDeleted, UpdateOf } from "./types.js";
 import { wrap } from "./wrap.js";
 
-/** Options of {@link businessConnection}. */
+/** Options of `updates.businessConnection()`. */
 export interface BusinessConnectionOptions
   extends FactoryOptions<BusinessConnection>,
     FromOptions,
@@ -31,7 +31,7 @@ export function businessConnection(options: BusinessConnectionOptions = {}): Upd
   return wrap("business_connection", { ...payload, ...options.extra }, options.updateId);
 }
 
-/** Options of {@link deletedBusinessMessages}. */
+/** Options of `updates.deletedBusinessMessages()`. */
 export interface DeletedBusinessMessagesOptions extends FactoryOptions<BusinessMessagesDeleted>, FromOptions {
   /** The connection id. @default "biz-connection-1" */
   businessConnectionId?: string;

@@ -3,7 +3,7 @@ import { resolveFrom } from "./people.js";
 import type { ManagedBotUpdated, UpdateOf, User } from "./types.js";
 import { wrap } from "./wrap.js";
 
-/** Options of {@link managedBot}. */
+/** Options of `updates.managedBot()`. */
 export interface ManagedBotOptions extends FactoryOptions<ManagedBotUpdated>, FromOptions {
   /** The managed bot. @default a bot with id 987654321 */
   bot?: Partial<User>;

@@ -61,7 +61,7 @@ export function chatMemberOf(status: MemberStatus, user: User): ChatMember {
   }
 }
 
-/** Options of {@link myChatMember} and {@link chatMember}. */
+/** Options of `updates.myChatMember()` and `updates.chatMember()`. */
 export interface ChatMemberOptions
   extends FactoryOptions<ChatMemberUpdated>,
     FromOptions,
@@ -98,7 +98,7 @@ export function myChatMember(options: ChatMemberOptions = {}): UpdateOf<"my_chat
   return wrap("my_chat_member", payload, options.updateId);
 }
 
-/** Options of {@link chatMember}. */
+/** Options of `updates.chatMember()`. */
 export interface OtherChatMemberOptions extends ChatMemberOptions {
   /** The member whose status changed. @default the user who acted (`from`) */
   member?: Partial<User>;
@@ -119,7 +119,7 @@ export function chatMember(options: OtherChatMemberOptions = {}): UpdateOf<"chat
   return wrap("chat_member", payload, options.updateId);
 }
 
-/** Options of {@link chatJoinRequest}. */
+/** Options of `updates.chatJoinRequest()`. */
 export interface ChatJoinRequestOptions extends FactoryOptions<ChatJoinRequest>, FromOptions, DateOptions {
   /** The supergroup or channel id. @default -1001234567890 */
   chatId?: number;

@@ -3,7 +3,7 @@ import { resolveFrom } from "./people.js";
 import type { PaidMediaPurchased, UpdateOf } from "./types.js";
 import { wrap } from "./wrap.js";
 
-/** Options of {@link purchasedPaidMedia}. */
+/** Options of `updates.purchasedPaidMedia()`. */
 export interface PurchasedPaidMediaOptions extends FactoryOptions<PaidMediaPurchased>, FromOptions {
   /** The payload the bot gave the paid media. @default "media-1" */
   payload?: string;

@@ -4,7 +4,7 @@ import { resolveFrom } from "./people.js";
 import type { Poll, PollAnswer, UpdateOf } from "./types.js";
 import { wrap } from "./wrap.js";
 
-/** Options of {@link poll}. */
+/** Options of `updates.poll()`. */
 export interface PollOptions extends FactoryOptions<Poll> {
   /** The poll id. @default a growing numeric string */
   id?: string;
@@ -41,7 +41,7 @@ export function poll(options: PollOptions = {}): UpdateOf<"poll"> {
   return wrap("poll", { ...payload, ...options.extra }, options.updateId);
 }
 
-/** Options of {@link pollAnswer}. */
+/** Options of `updates.pollAnswer()`. */
 export interface PollAnswerOptions extends FactoryOptions<PollAnswer>, FromOptions {
   /** The poll's id. @default "5000000000000000001" */
   pollId?: string;

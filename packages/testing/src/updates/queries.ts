@@ -13,7 +13,7 @@ import type {
 } from "./types.js";
 import { queryId, wrap } from "./wrap.js";
 
-/** Options of {@link callbackQuery}. */
+/** Options of `updates.callbackQuery()`. */
 export interface CallbackQueryOptions extends FactoryOptions<CallbackQuery>, FromOptions, ChatOptions {
   /** The button's callback data. @default "button" */
   data?: string;
@@ -58,7 +58,7 @@ export function callbackQuery(options: CallbackQueryOptions = {}): UpdateOf<"cal
   return wrap("callback_query", { ...query, ...options.extra }, options.updateId);
 }
 
-/** Options of {@link inlineQuery}. */
+/** Options of `updates.inlineQuery()`. */
 export interface InlineQueryOptions extends FactoryOptions<InlineQuery>, FromOptions {
   /** What the user typed after the bot's username. @default "" */
   query?: string;
@@ -82,7 +82,7 @@ export function inlineQuery(options: InlineQueryOptions = {}): UpdateOf<"inline_
   return wrap("inline_query", { ...payload, ...options.extra }, options.updateId);
 }
 
-/** Options of {@link chosenInlineResult}. */
+/** Options of `updates.chosenInlineResult()`. */
 export interface ChosenInlineResultOptions extends FactoryOptions<ChosenInlineResult>, FromOptions {
   /** The id of the chosen result. @default "1" */
   resultId?: string;
@@ -105,7 +105,7 @@ export function chosenInlineResult(
   return wrap("chosen_inline_result", { ...payload, ...options.extra }, options.updateId);
 }
 
-/** Options of {@link shippingQuery}. */
+/** Options of `updates.shippingQuery()`. */
 export interface ShippingQueryOptions extends FactoryOptions<ShippingQuery>, FromOptions {
   /** The invoice payload the bot set. @default "order-1" */
   invoicePayload?: string;
@@ -134,7 +134,7 @@ export function shippingQuery(options: ShippingQueryOptions = {}): UpdateOf<"shi
   return wrap("shipping_query", { ...payload, ...options.extra }, options.updateId);
 }
 
-/** Options of {@link preCheckoutQuery}. */
+/** Options of `updates.preCheckoutQuery()`. */
 export interface PreCheckoutQueryOptions extends FactoryOptions<PreCheckoutQuery>, FromOptions {
   /** Currency code, or "XTR" for Telegram Stars. @default "XTR" */
   currency?: string;

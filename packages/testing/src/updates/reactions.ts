@@ -4,7 +4,7 @@ import { resolveChat, resolveFrom } from "./people.js";
 import type { MessageReactionCountUpdated, MessageReactionUpdated, ReactionType, UpdateOf } from "./types.js";
 import { wrap } from "./wrap.js";
 
-/** Options of {@link messageReaction}. */
+/** Options of `updates.messageReaction()`. */
 export interface MessageReactionOptions
   extends FactoryOptions<MessageReactionUpdated>,
     FromOptions,
@@ -35,7 +35,7 @@ export function messageReaction(options: MessageReactionOptions = {}): UpdateOf<
   return wrap("message_reaction", { ...payload, ...options.extra }, options.updateId);
 }
 
-/** Options of {@link messageReactionCount}. */
+/** Options of `updates.messageReactionCount()`. */
 export interface MessageReactionCountOptions
   extends FactoryOptions<MessageReactionCountUpdated>,
     DateOptions {

@@ -4,7 +4,7 @@ import { resolveChat, resolveFrom } from "./people.js";
 import type { SharedWidgetQuery, UpdateOf, WidgetQuery, WidgetQueryType } from "./types.js";
 import { queryId, wrap } from "./wrap.js";
 
-/** Options of {@link widgetQuery}. */
+/** Options of `updates.widgetQuery()`. */
 export interface WidgetQueryOptions extends FactoryOptions<WidgetQuery>, FromOptions, ChatOptions {
   /** What the widget sent. @default "widget" */
   data?: string;
@@ -45,7 +45,7 @@ export function widgetQuery(options: WidgetQueryOptions = {}): UpdateOf<"widget_
   return wrap("widget_query", { ...payload, ...options.extra }, options.updateId);
 }
 
-/** Options of {@link sharedWidgetQuery}. */
+/** Options of `updates.sharedWidgetQuery()`. */
 export interface SharedWidgetQueryOptions extends FactoryOptions<SharedWidgetQuery>, FromOptions {
   /** What the widget sent. @default "widget" */
   data?: string;
