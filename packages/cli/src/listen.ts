@@ -1,14 +1,7 @@
 import { Agent } from "node:http";
 import { parseArgs } from "node:util";
-import {
-  type BotApi,
-  createBotApi,
-  displayWebhookUrl,
-  queueKeyOf,
-  TelegramApiError,
-  TelehookError,
-  type Update,
-} from "@telehook/core";
+import { type BotApi, createBotApi, TelegramApiError, TelehookError, type Update } from "@telehook/core";
+import { displayWebhookUrl, queueKeyOf } from "@telehook/core/internal";
 import { parseCommandArgs } from "./command-args.js";
 import { LISTEN_HELP } from "./help.js";
 import { UsageError } from "./parse-args.js";

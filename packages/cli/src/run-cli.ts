@@ -1,16 +1,14 @@
 import { readFile } from "node:fs/promises";
 import {
   createBotApi,
-  displayWebhookUrl,
   type EnsureWebhookOptions,
   ensureWebhook,
   type KnownUpdateType,
-  redactSecret,
   redactToken,
-  splitFingerprint,
   TelehookError,
   type WebhookInfo,
 } from "@telehook/core";
+import { displayWebhookUrl, redactSecret, splitFingerprint } from "@telehook/core/internal";
 import { runEmulator } from "./emulator-command.js";
 import { formatTime, formatWebhookInfo } from "./format-info.js";
 import { HELP } from "./help.js";

@@ -25,7 +25,7 @@ export type { DeliveryRecord, DropReason } from "./delivery-record.js";
 export type { MethodHandler } from "./emulated-bot.js";
 export type { TelegramEmulatorOptions } from "./emulator-options.js";
 export type { UploadedFile } from "./multipart.js";
-export { queueKeyOf } from "./queue-key.js";
+export { webhookQueueIdOf } from "./queue-key.js";
 export type { CallSource, RecordedCall } from "./recorded-call.js";
 export type { CallParams } from "./request-params.js";
 export type {

@@ -1,11 +1,7 @@
-import {
-  queueKeyOf as coreQueueKeyOf,
-  UPDATE_TYPES_IN_SERVER_ORDER,
-  type Update,
-  type UpdateType,
-} from "@telehook/core";
+import type { Update, UpdateType } from "@telehook/core";
+import { queueKeyOf as coreQueueKeyOf, UPDATE_TYPES_IN_SERVER_ORDER } from "@telehook/core/internal";
 import { describe, expect, it } from "vitest";
-import { queueKeyOf, SERVER_UPDATE_TYPE_ORDER, updates } from "../../src/emulator/index.js";
+import { SERVER_UPDATE_TYPE_ORDER, updates, webhookQueueIdOf } from "../../src/emulator/index.js";
 
 // The emulator keeps its own copy of the update types and queue keys, on purpose: an independent oracle for
 // @telehook/core. These tests check that the two copies agree.
@@ -39,7 +35,7 @@ describe("the emulator and @telehook/core agree", () => {
     const keys = made.map((update) => {
       const [type, payload] = Object.entries(update)[0] as [string, unknown];
       return {
-        emulator: queueKeyOf(type, payload),
+        emulator: webhookQueueIdOf(type, payload),
         core: coreQueueKeyOf(update as Update, type as UpdateType),
       };
     });
