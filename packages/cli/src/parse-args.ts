@@ -1,5 +1,5 @@
 /** How a flag takes its value. */
-export type FlagKind = "string" | "boolean";
+type FlagKind = "string" | "boolean";
 
 /** The flags a command accepts, by long name without `--`. */
 export type FlagSpec = Readonly<Record<string, FlagKind>>;
