@@ -227,10 +227,13 @@ class Relay {
       const item = this.#ready.shift();
       if (item === undefined) return;
       this.#inFlight++;
-      this.#deliver(item).finally(() => {
-        this.#inFlight--;
-        this.#pump();
-      });
+      this.#deliver(item)
+        // A delivery that throws (say, a closed output stream) is told, not left as an unhandled rejection.
+        .catch((error: unknown) => this.#options.out(`${stamp()}  delivery failed: ${describe(error)}\n`))
+        .finally(() => {
+          this.#inFlight--;
+          this.#pump();
+        });
     }
   }
 
