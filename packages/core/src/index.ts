@@ -36,6 +36,7 @@ export type { EnsureWebhookMode, EnsureWebhookOptions } from "./bot-api/prepare-
 export { redactToken } from "./bot-api/redact.js";
 export { TelegramApiError, type TelegramApiErrorDetails } from "./bot-api/telegram-api-error.js";
 export type { WebhookConfig } from "./bot-api/webhook-config.js";
+export type { WebhookDifference, WebhookField } from "./bot-api/webhook-diff.js";
 export type {
   WebhookRegistrationConfig,
   WebhookRegistrationOutcome,

@@ -3,7 +3,7 @@ import { splitFingerprint } from "./secret-fingerprint.js";
 import { normalizeAllowedUpdates } from "./update-types.js";
 
 /** A webhook setting that can differ between the config and what Telegram has registered. */
-type WebhookField =
+export type WebhookField =
   | "url"
   | "secret_token"
   | "certificate"
