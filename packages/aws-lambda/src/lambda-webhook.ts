@@ -37,7 +37,6 @@ export interface LambdaWebhookOptions extends WebhookOptions {
 
 /** The part of the Lambda context object that telehook reads. `@types/aws-lambda`'s `Context` fits it. */
 export interface LambdaContext {
-  /** Milliseconds left before Lambda ends the invocation: what the handler's deadline is taken from. */
   getRemainingTimeInMillis(): number;
 }
 

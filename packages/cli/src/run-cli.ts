@@ -24,9 +24,7 @@ import {
 
 /** Where the CLI writes: `process.stdout`/`process.stderr`, or anything with `write(text)` in tests. */
 export interface CliIo {
-  /** Where results go: the webhook info, the check's report. */
   readonly stdout: { write(text: string): unknown };
-  /** Where errors and usage messages go. */
   readonly stderr: { write(text: string): unknown };
 }
 

@@ -30,9 +30,7 @@ export type TelehookErrorCode =
 
 /** An error raised by telehook. Its message starts with the package name and never contains a secret. */
 export class TelehookError extends Error {
-  /** Always `"TelehookError"`, in subclasses too. */
   override readonly name = "TelehookError";
-  /** What went wrong, as one of the {@link TelehookErrorCode} values: branch on it, not on the message. */
   readonly code: TelehookErrorCode;
   /** The message without the package name in front, for places that already say where it comes from. */
   readonly detail: string;

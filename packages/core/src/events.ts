@@ -59,25 +59,18 @@ export type WebhookEvent =
 
 /** A request turned away before it was an update: wrong method, secret, type, size, JSON… */
 export interface RequestEvent {
-  /** Always `"rejected"`: the request never became an update. */
   readonly type: "rejected";
-  /** `performance.now()` when it happened, in milliseconds. */
   readonly time: number;
-  /** The HTTP status it was answered with. */
   readonly status: number;
-  /** Why it was turned away; see {@link RejectionReason}. */
   readonly reason: RejectionReason;
 }
 
 /** What every event about one update carries. */
 export interface UpdateEvent<T extends string> {
-  /** What happened to the update: `received`, `queued`, `started`, `handled`, `failed`… */
   readonly type: T;
   /** `performance.now()` when it happened, in milliseconds. */
   readonly time: number;
-  /** The update's `update_id`. */
   readonly updateId: number;
-  /** The update's type key, such as `message` or `callback_query`. */
   readonly updateType: UpdateType;
   /** What the update is ordered by: `chat`, `callback`, `poll`…, or `undefined` when nothing. */
   readonly queueKind: string | undefined;

@@ -10,15 +10,10 @@ type LogMethod = (...args: unknown[]) => void;
  * `child` method) get the fields first and the message second; the others get the message first.
  */
 export interface WebhookLogger {
-  /** Receives `debug` lines: each update received, queued, started and handled. */
   debug?: LogMethod;
-  /** Receives `info` lines: start-up, the webhook registration, draining. */
   info?: LogMethod;
-  /** Receives `warn` lines: rejected requests, shed updates, a slow handler. */
   warn?: LogMethod;
-  /** Receives `error` lines: a failed handler, a failed store, a failed registration. */
   error?: LogMethod;
-  /** Only looked for: a logger that has it (pino, bunyan) is called with the fields first. */
   child?: unknown;
 }
 

@@ -11,13 +11,10 @@ import {
   OPERATION,
 } from "./attributes.js";
 
-/** The metric names this package records. This one: a histogram of how long `onUpdate` ran, in seconds. */
+/** The metric names this package records. */
 export const METRIC_PROCESS_DURATION = "messaging.process.duration";
-/** A counter of the webhook's events by outcome (`received`, `finished`, `failed`, `duplicate`, `rejected`…). */
 export const METRIC_OUTCOMES = "telehook.webhook.outcomes";
-/** A gauge of updates received and not finished, including those waiting for their chat. */
 export const METRIC_IN_FLIGHT = "telehook.webhook.in_flight";
-/** A gauge of updates waiting behind an earlier update of their chat. */
 export const METRIC_QUEUED = "telehook.webhook.queued";
 
 /** The buckets the messaging conventions advise for `messaging.process.duration`, in seconds. */

@@ -6,17 +6,13 @@ import type { Script } from "./scripts.js";
  * that this package does not import ioredis.
  */
 export interface IoredisLike {
-  /** Runs a cached Lua script by its SHA1: how the store calls its scripts. */
   evalsha(sha: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
-  /** Runs a Lua script from its source: used once when the server does not have it cached yet. */
   eval(source: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
 }
 
 /** The part of a node-redis v4+ client (`createClient()`) that the store uses. */
 export interface NodeRedisLike {
-  /** Runs a cached Lua script by its SHA1: how the store calls its scripts. */
   evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  /** Runs a Lua script from its source: used once when the server does not have it cached yet. */
   eval(source: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
 }
 

@@ -2,13 +2,11 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 
 /** A TCP proxy on 127.0.0.1 whose connections can be cut, standing for a server that went away. */
 export interface CutProxy {
-  /** The port the proxy listens on, on 127.0.0.1: point the client here instead of at the server. */
   readonly port: number;
   /** Resets every connection and refuses new ones (the port stops listening). */
   cut(): Promise<void>;
   /** Listens again on the same port. */
   restore(): Promise<void>;
-  /** Stops the proxy for good, with every connection through it. */
   close(): Promise<void>;
 }
 
