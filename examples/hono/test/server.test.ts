@@ -1,49 +1,31 @@
-import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
+import type { Server } from "node:http";
+import { createAdaptorServer } from "@hono/node-server";
+import { EXAMPLE_SECRET, postUpdate, textUpdate } from "@telehook/example-support";
+import { type LoopbackServer, listenOnLoopback } from "@telehook/testing";
 import { afterEach, expect, test } from "vitest";
 import { createApp } from "../src/app.js";
 
-const SECRET = "example_secret-0123";
-
-let server: ServerType | undefined;
-afterEach(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())));
+const servers: LoopbackServer[] = [];
+afterEach(() => Promise.all(servers.splice(0).map((server) => server.close())));
 
 /** Starts the example with @hono/node-server on a random loopback port. */
-function start(): Promise<string> {
-  const { app } = createApp({ secretToken: SECRET });
-  return new Promise((resolve) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    );
-  });
+async function start(): Promise<string> {
+  const { app } = createApp({ secretToken: EXAMPLE_SECRET });
+  const server = await listenOnLoopback(createAdaptorServer({ fetch: app.fetch }) as Server);
+  servers.push(server);
+  return server.url;
 }
-
-const send = (url: string, text: string, secret = SECRET) =>
-  fetch(`${url}/bot`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
-    body: JSON.stringify({
-      update_id: 1,
-      message: {
-        message_id: 1,
-        date: 1_767_225_600,
-        chat: { id: 42, type: "private", first_name: "Ada" },
-        from: { id: 42, is_bot: false, first_name: "Ada" },
-        text,
-      },
-    }),
-  });
 
 test("an update sent with the secret is answered with the bot's reply in the response", async () => {
   const url = await start();
-  const response = await send(url, "hello there");
+  const response = await postUpdate(url, textUpdate("hello there"));
   expect(response.status).toBe(200);
   expect(await response.json()).toEqual({ method: "sendMessage", chat_id: 42, text: "hello there" });
 });
 
 test("an update with a wrong secret is refused, with no reply", async () => {
   const url = await start();
-  const response = await send(url, "hello", "wrong_secret");
+  const response = await postUpdate(url, textUpdate("hello"), "wrong_secret");
   expect(response.status).toBe(401);
   expect(await response.json()).toMatchObject({ ok: false, error: "secret_token_invalid" });
 });

@@ -1,10 +1,10 @@
 import {
   type LambdaHttpResult,
-  type LambdaWebhookOptions,
-  type Rejection,
+  type LambdaWebhookHandler,
   telegramWebhook,
   type Update,
 } from "@telehook/aws-lambda";
+import { recordUpdates } from "@telehook/testing";
 import { CONFORMANCE_SECRET, sampleUpdate, telegramHeaders } from "@telehook/testing/conformance";
 import type {
   ALBEvent,
@@ -20,19 +20,6 @@ import { describe, expect, test } from "vitest";
 import { EVENT_SHAPES, type EventShape, fromLambdaResult, toLambdaEvent } from "./lambda-events.js";
 import { invokeLambda } from "./lambda-runtime.js";
 
-/** A handler whose deliveries and rejections the test can read. */
-function recorder(options: Partial<LambdaWebhookOptions> = {}) {
-  const updates: number[] = [];
-  const rejections: Rejection[] = [];
-  const handler = telegramWebhook({
-    secretToken: CONFORMANCE_SECRET,
-    onUpdate: (update: Update) => void updates.push(update.update_id),
-    onReject: (rejection) => void rejections.push(rejection),
-    ...options,
-  });
-  return { handler, updates, rejections };
-}
-
 const update = (id: number, chat?: number) => ({
   method: "POST",
   headers: telegramHeaders(),
@@ -41,7 +28,7 @@ const update = (id: number, chat?: number) => ({
 
 /** Sends one request as `shape`'s event through the local runtime, with `timeoutMs` for the invocation. */
 async function send(
-  handler: ReturnType<typeof recorder>["handler"],
+  handler: LambdaWebhookHandler,
   shape: EventShape,
   request = update(1),
   timeoutMs = 30_000,
@@ -62,7 +49,7 @@ function gate() {
 
 describe("events as AWS sends them", () => {
   test("the recorded events of each source are delivered with the types of @types/aws-lambda", async () => {
-    const { handler, updates } = recorder();
+    const { webhook: handler, updates } = recordUpdates(telegramWebhook);
     // The handler takes every event type and returns what each source reads, for the type checker.
     const rest: Handler<APIGatewayProxyEvent, APIGatewayProxyResult> = handler;
     const httpApi: Handler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> = handler;
@@ -79,7 +66,7 @@ describe("events as AWS sends them", () => {
 
   test("a base64 body is decoded, and non-ASCII text survives it", async () => {
     const updates: Update[] = [];
-    const { handler } = recorder({ onUpdate: (u) => void updates.push(u) });
+    const { webhook: handler } = recordUpdates(telegramWebhook, { onUpdate: (u) => void updates.push(u) });
     const body = JSON.stringify({
       update_id: 7,
       message: { ...sampleUpdate(7).message, text: "héllo ✓ 👋" },
@@ -90,7 +77,7 @@ describe("events as AWS sends them", () => {
   });
 
   test("the secret header is found in any case, and two copies of it are refused even when both match", async () => {
-    const { handler, updates, rejections } = recorder();
+    const { webhook: handler, updates, rejections } = recordUpdates(telegramWebhook);
     const event = toLambdaEvent("rest-api", update(1)) as unknown as APIGatewayProxyEvent;
     expect(Object.keys(event.headers)).toContain("X-Telegram-Bot-Api-Secret-Token");
     const accepted = await invokeLambda(handler, event);
@@ -112,7 +99,7 @@ describe("events as AWS sends them", () => {
   });
 
   test("an event that is no HTTP request gets the core's 405, never an exception", async () => {
-    const { handler, updates } = recorder();
+    const { webhook: handler, updates } = recordUpdates(telegramWebhook);
     const results = [];
     for (const event of [{}, null, { Records: [] }]) {
       const invocation = await invokeLambda(handler, event);
@@ -125,7 +112,7 @@ describe("events as AWS sends them", () => {
 
 describe("proxy results", () => {
   test("each source gets its shape: ALB a statusDescription, multi-value ALB only multiValueHeaders", async () => {
-    const { handler } = recorder();
+    const { webhook: handler } = recordUpdates(telegramWebhook);
     const wrong = { ...update(1), headers: telegramHeaders("wrong") };
     const rest = (await send(handler, "rest-api", wrong)).raw;
     const alb = (await send(handler, "alb", wrong)).raw;
@@ -139,7 +126,7 @@ describe("proxy results", () => {
   });
 
   test("Connection: close is left out, since there is no socket and API Gateway does not allow it", async () => {
-    const { handler } = recorder();
+    const { webhook: handler } = recordUpdates(telegramWebhook);
     const results: LambdaHttpResult[] = [];
     for (const shape of EVENT_SHAPES) {
       results.push((await send(handler, shape, { ...update(1), headers: telegramHeaders("wrong") })).raw);
@@ -154,7 +141,7 @@ describe("proxy results", () => {
 describe("the peer address", () => {
   test("comes from sourceIp on API Gateway and function URLs; behind ALB only X-Forwarded-For can tell", async () => {
     const telegram = { allow: ["149.154.160.0/20"] };
-    const { handler } = recorder({ sourceIp: telegram });
+    const { webhook: handler } = recordUpdates(telegramWebhook, { sourceIp: telegram });
     const statuses: Record<string, number> = {};
     for (const shape of EVENT_SHAPES)
       statuses[shape] = (await send(handler, shape, update(1))).response.status;
@@ -166,12 +153,16 @@ describe("the peer address", () => {
       alb: 403,
       "alb-multi-value": 403,
     });
-    const { handler: behindAlb } = recorder({ sourceIp: { ...telegram, trustedProxyHops: 1 } });
+    const { webhook: behindAlb } = recordUpdates(telegramWebhook, {
+      sourceIp: { ...telegram, trustedProxyHops: 1 },
+    });
     expect((await send(behindAlb, "alb", update(2))).response.status).toBe(200);
   });
 
   test("an address outside the allowlist is refused", async () => {
-    const { handler, updates } = recorder({ sourceIp: { allow: ["10.0.0.0/8"] } });
+    const { webhook: handler, updates } = recordUpdates(telegramWebhook, {
+      sourceIp: { allow: ["10.0.0.0/8"] },
+    });
     const { response } = await send(handler, "http-api");
     expect([response.status, updates]).toEqual([403, []]);
   });
@@ -179,7 +170,7 @@ describe("the peer address", () => {
 
 describe("after the answer Lambda freezes: the answer waits for onUpdate", () => {
   test("a handler that finishes before the deadline is answered 200", async () => {
-    const { handler, updates } = recorder({
+    const { webhook: handler, updates } = recordUpdates(telegramWebhook, {
       deadlineMs: 5_000,
       onUpdate: async (u) => {
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -195,7 +186,7 @@ describe("after the answer Lambda freezes: the answer waits for onUpdate", () =>
     const done = gate();
     const runs: number[] = [];
     const finished: number[] = [];
-    const { handler } = recorder({
+    const { webhook: handler } = recordUpdates(telegramWebhook, {
       deadlineMs: 30,
       retryAfterSeconds: 3,
       onUpdate: async (u) => {
@@ -222,7 +213,7 @@ describe("after the answer Lambda freezes: the answer waits for onUpdate", () =>
   test("a redelivery while the first run is still going waits for it and does not run twice", async () => {
     const release = gate();
     let runs = 0;
-    const { handler } = recorder({
+    const { webhook: handler } = recordUpdates(telegramWebhook, {
       deadlineMs: 30,
       onUpdate: async () => {
         runs++;
@@ -238,7 +229,7 @@ describe("after the answer Lambda freezes: the answer waits for onUpdate", () =>
 
   test("an invocation with less time left than the deadline answers 503 before Lambda stops it", async () => {
     const release = gate();
-    const { handler, updates } = recorder({
+    const { webhook: handler, updates } = recordUpdates(telegramWebhook, {
       deadlineMs: 20_000,
       marginMs: 100,
       onUpdate: async (u) => {
@@ -260,7 +251,7 @@ describe("after the answer Lambda freezes: the answer waits for onUpdate", () =>
   test("the 503 for an unfinished update is the core's refusal: onReject and the event stream are told", async () => {
     const release = gate();
     const events: string[] = [];
-    const { handler, rejections } = recorder({
+    const { webhook: handler, rejections } = recordUpdates(telegramWebhook, {
       deadlineMs: 30,
       onUpdate: () => release.opened,
       instrumentation: { onEvent: (event) => void events.push(event.type) },
@@ -277,7 +268,7 @@ describe("after the answer Lambda freezes: the answer waits for onUpdate", () =>
 
   test("an invocation that runs out of time is refused through the core too (onReject told)", async () => {
     const release = gate();
-    const { handler, rejections } = recorder({
+    const { webhook: handler, rejections } = recordUpdates(telegramWebhook, {
       deadlineMs: 20_000,
       marginMs: 100,
       onUpdate: () => release.opened,
@@ -292,7 +283,7 @@ describe("after the answer Lambda freezes: the answer waits for onUpdate", () =>
   test("with answerEarly, the deadline answers 200 while onUpdate runs on, as on other hosts", async () => {
     const release = gate();
     const deadlines: number[] = [];
-    const { handler } = recorder({
+    const { webhook: handler } = recordUpdates(telegramWebhook, {
       answerEarly: true,
       deadlineMs: 30,
       onDeadline: (u) => void deadlines.push(u.update_id),
@@ -305,7 +296,7 @@ describe("after the answer Lambda freezes: the answer waits for onUpdate", () =>
 
   test("with answerEarly, an invocation that runs out of time first still gets 503, never an early 200", async () => {
     const release = gate();
-    const { handler } = recorder({
+    const { webhook: handler } = recordUpdates(telegramWebhook, {
       answerEarly: true,
       deadlineMs: 20_000,
       marginMs: 100,

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { STATUS_CODES } from "node:http";
 import { type LambdaHttpResult, type LambdaWebhookOptions, telegramWebhook } from "@telehook/aws-lambda";
 import type {
   ConformanceHarness,
@@ -182,19 +183,7 @@ function hasHeader(headers: Readonly<Record<string, string>>, name: string): boo
   return Object.keys(headers).some((key) => key.toLowerCase() === name);
 }
 
+/** The reason phrase ALB would show, from Node's own table (independent of the adapter's copy). */
 function statusText(status: number): string {
-  const texts: Record<number, string> = {
-    200: "OK",
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    405: "Method Not Allowed",
-    408: "Request Timeout",
-    409: "Conflict",
-    413: "Payload Too Large",
-    415: "Unsupported Media Type",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-  };
-  return texts[status] ?? "";
+  return STATUS_CODES[status] ?? "";
 }

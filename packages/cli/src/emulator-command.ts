@@ -1,23 +1,18 @@
-import { parseArgs } from "node:util";
 import { createTelegramEmulator, DEFAULT_BOT_TOKEN } from "@telehook/testing";
-import { parseCommandArgs } from "./command-args.js";
 import { EMULATOR_HELP } from "./help.js";
-import type { ListenContext } from "./listen.js";
-import { UsageError } from "./parse-args.js";
+import type { ListenContext } from "./listen-command.js";
+import { readFlags } from "./read-flags.js";
+import { UsageError } from "./usage-error.js";
 
 /**
  * `telehook emulator`: runs the Telegram emulator as a process on a chosen port, with its browser page
  * (chat view and inspector) at `/`. Resolves with 0 once the signal aborts.
  */
 export async function runEmulator(context: ListenContext): Promise<number> {
-  const options = {
-    port: { type: "string" },
-    host: { type: "string" },
-    production: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  } as const;
-  const { values, positionals } = parseCommandArgs(context.argv, "emulator", Object.keys(options), (args) =>
-    parseArgs({ args, options, allowPositionals: true, strict: true }),
+  const { values, positionals } = readFlags(
+    context.argv,
+    { port: "string", host: "string", production: "boolean", help: "boolean" },
+    "emulator",
   );
   if (values.help) {
     context.out(EMULATOR_HELP);

@@ -1,5 +1,5 @@
 import type { WebhookStats } from "@telehook/core";
-import { UsageError } from "./parse-args.js";
+import { httpUrlFlag } from "./http-url-flag.js";
 
 /** What `check --health URL` found: the handler's `stats()`, or why they could not be read. */
 export type HealthReading =
@@ -13,16 +13,7 @@ function shownUrl(url: URL): string {
 
 /** Checks the `--health` value before anything is called; a wrong one is a usage error. */
 export function parseHealthUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError("--health must be an http or https URL, such as http://127.0.0.1:3000/health.");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError("--health must be an http or https URL.");
-  }
-  return url;
+  return httpUrlFlag(value, "health", "http://127.0.0.1:3000/health");
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type Agent, request } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { parseRetryAfter } from "@telehook/testing";
 
 /** How one POST of an update to the local webhook ended. */
 export type PostOutcome =
@@ -16,15 +17,6 @@ export type PostOutcome =
 
 /** The most a JSON or urlencoded reply body may hold (Telegram's 1 MiB). */
 const MAX_REPLY_BYTES = 1024 * 1024;
-
-/**
- * The update body exactly as Telegram sends it: `{"update_id":N,\n"<type>":{…}}`, compact and pure ASCII
- * (every non-ASCII character as a lower-case `\uXXXX` escape).
- */
-export function telegramBody(update: Record<string, unknown>, type: string): string {
-  const json = `{"update_id":${String(update.update_id)},\n"${type}":${JSON.stringify(update[type])}}`;
-  return json.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
 
 /**
  * POSTs one update like Telegram's server: headers in its order and spelling (Host, secret, Content-Type,
@@ -91,7 +83,7 @@ export function postUpdate(options: {
             kind: "response",
             status,
             reason: response.statusMessage ?? "",
-            retryAfter: retryAfterOf(response.headers["retry-after"]),
+            retryAfter: parseRetryAfter(response.headers["retry-after"]),
             reply: wanted ? replyParams(type, text) : undefined,
           });
         });
@@ -110,12 +102,6 @@ export function postUpdate(options: {
     req.on("error", (error: NodeJS.ErrnoException) => finish({ kind: "error", error: describeError(error) }));
     req.end(body);
   });
-}
-
-function retryAfterOf(value: string | string[] | undefined): number {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (text === undefined || !/^\s*\d+\s*$/.test(text)) return 0;
-  return Math.min(Number(text), 3600);
 }
 
 function replyParams(type: string, text: string): Record<string, unknown> | undefined {

@@ -1,12 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   createMemoryStore,
   createWebhookHandler,
   type DeliveryStore,
   type WebhookHandler,
 } from "@telehook/core";
-import { createTelegramEmulator, type TelegramEmulator, updates } from "@telehook/testing";
+import { createTelegramEmulator, listenOnLoopback, type TelegramEmulator, updates } from "@telehook/testing";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { run } from "./cli-io.js";
 
@@ -16,6 +15,7 @@ import { run } from "./cli-io.js";
 const SECRET = "cli-health_AAAAAAAAAAAAAAAAAAAAAAAAAA";
 let emulator: TelegramEmulator;
 let server: Server;
+let closeServer: () => Promise<void>;
 let handler: WebhookHandler;
 let base: string;
 let env: Record<string, string>;
@@ -66,8 +66,7 @@ beforeEach(async () => {
     const result = await handler.handle({ method: req.method ?? "GET", header, body });
     res.writeHead(result.status, result.headers).end(result.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ url: base, close: closeServer } = await listenOnLoopback(server));
   env = { TELEGRAM_BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, WEBHOOK_SECRET: SECRET };
   expect((await cli(["set", "--url", `${base}/telegram`])).code).toBe(0);
 });
@@ -76,8 +75,7 @@ afterEach(async () => {
   release();
   await handler.close({ timeoutMs: 1000 });
   await emulator.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closeServer();
   const secretPart = emulator.token.split(":")[1] as string;
   for (const output of outputs.splice(0)) {
     expect(output).not.toContain(secretPart);

@@ -1,9 +1,14 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTelegramEmulator, type TelegramEmulator, updates } from "@telehook/testing";
+import {
+  createTelegramEmulator,
+  type LoopbackServer,
+  listenOnLoopback,
+  type TelegramEmulator,
+  updates,
+} from "@telehook/testing";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { run } from "./cli-io.js";
 
@@ -11,7 +16,7 @@ import { run } from "./cli-io.js";
 
 const SECRET = "cli-secret_AAAAAAAAAAAAAAAAAAAAAAAAAA";
 let emulator: TelegramEmulator;
-let receiver: Server;
+let receiver: LoopbackServer;
 let receiverStatus = 200;
 let webhookUrl: string;
 let env: Record<string, string>;
@@ -20,16 +25,14 @@ const outputs: string[] = [];
 beforeEach(async () => {
   emulator = await createTelegramEmulator({ setWebhookRateLimitMs: 0 });
   receiverStatus = 200;
-  receiver = createServer((_, res) => res.writeHead(receiverStatus).end());
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/telegram`;
+  receiver = await listenOnLoopback(createServer((_, res) => res.writeHead(receiverStatus).end()));
+  webhookUrl = `${receiver.url}/telegram`;
   env = { TELEGRAM_BOT_TOKEN: emulator.token, TELEGRAM_API_ROOT: emulator.apiRoot, WEBHOOK_SECRET: SECRET };
 });
 
 afterEach(async () => {
   await emulator.close();
-  receiver.closeAllConnections();
-  await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  await receiver.close();
   // Nothing the CLI printed, in any test, contains the token or the secret.
   const secretPart = emulator.token.split(":")[1] as string;
   for (const output of outputs.splice(0)) {

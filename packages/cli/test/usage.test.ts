@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "@telehook/testing";
 import { describe, expect, test } from "vitest";
-import { parseArgs } from "../src/parse-args.js";
+import { readFlags } from "../src/read-flags.js";
 import { run } from "./cli-io.js";
 
 const TOKEN = "123456789:AACliUsageTokenThatMustNotBePrinted";
@@ -79,6 +79,18 @@ describe("telehook usage", () => {
     });
   });
 
+  test("--forward and --health must be http or https URLs", async () => {
+    for (const [argv, flag] of [
+      [["listen", "--forward", "ftp://localhost/bot"], "--forward"],
+      [["listen", "--forward", "localhost:3000"], "--forward"],
+      [["check", "--health", "not a url"], "--health"],
+    ] as const) {
+      const result = await run([...argv], env);
+      expect(result.code, argv.join(" ")).toBe(2);
+      expect(result.stderr).toContain(`${flag} must be an http:// or https:// URL, such as http`);
+    }
+  });
+
   test("set validates locally and exits 2 before any call", async () => {
     const remote = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "https://api.telegram.org" };
     const noUrl = await run(["set", "--secret-token", "abcdefgh"], remote);
@@ -112,31 +124,60 @@ describe("telehook usage", () => {
   });
 
   test("an unreachable server is a failure (exit 1) with a clean message", async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    const apiRoot = `http://127.0.0.1:${port}`;
+    // A port that was free a moment ago and has nothing listening now.
+    const server = await listenOnLoopback(createServer());
+    await server.close();
+    const apiRoot = server.url;
     const result = await run(["info", "--max-wait", "2000"], { ...env, TELEGRAM_API_ROOT: apiRoot });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`getWebhookInfo failed: could not reach the Bot API server ${apiRoot} (`);
     expect(result.stderr).toContain("ECONNREFUSED");
     expect(result.stderr).not.toContain("AACliUsage");
   });
+
+  test("a usage error never echoes a value that looks like a bot token or a secret", async () => {
+    // A token that is not the one in the environment, so redaction of TELEGRAM_BOT_TOKEN cannot hide it.
+    const other = "987654321:AAOtherTokenGivenOnTheCommandLine0000";
+    for (const argv of [
+      ["info", `--json=${other}`],
+      ["info", `--${other}`],
+      ["info", `--${other}=x`],
+      ["info", "--bogus", other],
+      ["set", "--url", "https://bot.example.com/x", "--secret-token", "abcdefgh", "--max-connections", other],
+      ["delete", `--drop-pending-updates=${other}`],
+      ["set", `--force=${other}`],
+      ["listen", `--${other}`],
+      ["listen", `--delete-webhook=${other}`],
+      ["emulator", `--${other}`],
+      ["emulator", `--production=${other}`],
+    ]) {
+      const result = await run(argv, env);
+      expect(result.code, argv.join(" ")).toBe(2);
+      expect(result.stderr + result.stdout, argv.join(" ")).not.toContain("AAOther");
+    }
+  });
 });
 
-describe("parseArgs", () => {
+describe("readFlags", () => {
+  const spec = { url: "string", "max-connections": "string", force: "boolean", help: "boolean" } as const;
+
   test("reads --name value, --name=value, booleans, -h and --", () => {
-    const parsed = parseArgs(
+    const parsed = readFlags(
       ["set", "--url", "https://x", "--max-connections=5", "--force", "-h", "--", "--rest"],
-      {
-        url: "string",
-        "max-connections": "string",
-        force: "boolean",
-      },
+      spec,
     );
     expect(parsed.positionals).toEqual(["set", "--rest"]);
-    expect(Object.fromEntries(parsed.strings)).toEqual({ url: "https://x", "max-connections": "5" });
-    expect([...parsed.booleans].sort()).toEqual(["force", "help"]);
+    expect(parsed.values).toEqual({ url: "https://x", "max-connections": "5", force: true, help: true });
+  });
+
+  test("names the flag in each mistake, and never a value", () => {
+    expect(() => readFlags(["--url", "--force"], spec)).toThrow("--url needs a value.");
+    expect(() => readFlags(["--url"], spec)).toThrow("--url needs a value.");
+    expect(() => readFlags(["--force=yes"], spec)).toThrow("--force takes no value.");
+    expect(() => readFlags(["--bogus=1"], spec)).toThrow("unknown option --bogus.");
+    expect(() => readFlags(["--bogus"], spec, "info")).toThrow("--bogus is not an option of info.");
+    expect(() => readFlags(["-x"], spec)).toThrow("unknown option -x.");
+    expect(() => readFlags(["--123456:AAsecret"], spec)).toThrow(/^unknown option\.$/);
+    expect(() => readFlags(["--token=123456:AAsecret"], spec)).toThrow(/Set TELEGRAM_BOT_TOKEN instead/);
   });
 });

@@ -1,21 +1,9 @@
-import { type Rejection, telegramWebhook, type Update, type WebhookOptions } from "@telehook/express";
-import { CONFORMANCE_SECRET, sampleUpdate, telegramHeaders } from "@telehook/testing/conformance";
+import { telegramWebhook } from "@telehook/express";
+import { recordUpdates } from "@telehook/testing";
+import { sampleUpdate, telegramHeaders } from "@telehook/testing/conformance";
 import request from "supertest";
 import { describe, expect, test } from "vitest";
 import { EXPRESS_VERSIONS, type ExpressApp } from "./servers.js";
-
-/** A webhook whose deliveries and rejections the test can read, and what the app did around it. */
-function recorder(options: Partial<WebhookOptions> = {}) {
-  const updates: number[] = [];
-  const rejections: Rejection[] = [];
-  const webhook = telegramWebhook({
-    secretToken: CONFORMANCE_SECRET,
-    onUpdate: (update: Update) => void updates.push(update.update_id),
-    onReject: (rejection) => void rejections.push(rejection),
-    ...options,
-  });
-  return { webhook, updates, rejections };
-}
 
 /** Answers whatever nobody else did, so a test can tell a fall-through from a webhook answer. */
 function fallback(app: ExpressApp): string[] {
@@ -33,7 +21,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
   describe("mount paths", () => {
     test("app.use answers the mount path with and without a trailing slash and a query", async () => {
       const app = express();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.use("/bot", webhook);
       const reached = fallback(app);
       const statuses = [];
@@ -49,7 +37,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("app.use passes other paths under the mount, and other paths, to next()", async () => {
       const app = express();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.use("/bot", webhook);
       const reached = fallback(app);
       const deeper = await request(app).post("/bot/other").set(telegramHeaders()).send(update(1));
@@ -61,7 +49,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("a route that ran before and called next() does not make other paths look like the mount", async () => {
       const app = express();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.all(/.*/, (_req, _res, next) => next());
       app.use("/bot", webhook);
       const reached = fallback(app);
@@ -73,7 +61,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("app.post answers its route, with a trailing slash too, and leaves other routes alone", async () => {
       const app = express();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.post("/telegram/hook", webhook);
       app.post("/other", (_req, res) => void res.send("other route"));
       const hook = await request(app).post("/telegram/hook").set(telegramHeaders()).send(update(1));
@@ -85,7 +73,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("works inside an express.Router, both as a route and with router.use", async () => {
       const app = express();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       const router = express.Router();
       router.post("/route", webhook);
       router.use("/mounted", webhook);
@@ -111,7 +99,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
       ["express.raw() for every type", () => express.raw({ type: "*/*" })],
     ])("delivers the update when %s ran before it", async (_, parsers) => {
       const app = express();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.use(parsers());
       app.use("/bot", webhook);
       const response = await request(app).post("/bot").set(telegramHeaders()).send(update(11));
@@ -121,7 +109,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("mounted before express.json(), it leaves the parser working for the rest of the app", async () => {
       const app = express();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.use("/bot", webhook);
       app.use(express.json());
       app.post("/api/echo", (req, res) => void res.json({ got: req.body }));
@@ -133,7 +121,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("express.json() first: the secret and the size are still checked", async () => {
       const app = express();
-      const { webhook, updates } = recorder({ maxBodyBytes: 1000 });
+      const { webhook, updates } = recordUpdates(telegramWebhook, { maxBodyBytes: 1000 });
       app.use(express.json());
       app.use("/bot", webhook);
       const wrongSecret = await request(app).post("/bot").set(telegramHeaders("wrong")).send(update(13));
@@ -148,7 +136,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("express.json() first: invalid JSON is answered 400 by the parser, and onUpdate never runs", async () => {
       const app = express();
-      const { webhook, updates, rejections } = recorder();
+      const { webhook, updates, rejections } = recordUpdates(telegramWebhook);
       app.use(express.json());
       app.use("/bot", webhook);
       const response = await request(app).post("/bot").set(telegramHeaders()).send('{"update_id":1,');
@@ -161,7 +149,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("express.json() first: a body of {} is 400 invalid_update, not a consumed stream", async () => {
       const app = express();
-      const { webhook, updates, rejections } = recorder();
+      const { webhook, updates, rejections } = recordUpdates(telegramWebhook);
       app.use(express.json());
       app.use("/bot", webhook);
       const response = await request(app).post("/bot").set(telegramHeaders()).send("{}");
@@ -172,7 +160,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("a stream read by another middleware with nothing kept is answered 500 body_consumed", async () => {
       const app = express();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.use((req, _res, next) => {
         req.resume();
         req.on("end", () => next());
@@ -188,7 +176,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
     test("the consumed stream is reported even after a parser that left an empty req.body", async () => {
       // express.urlencoded() skips a JSON body; body-parser 1 still sets req.body to {}.
       const app = express();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.use((req, _res, next) => {
         req.resume();
         req.on("end", () => next());
@@ -204,7 +192,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
   describe("answers", () => {
     test("a delivered update gets an empty 200 with no guessed content type", async () => {
       const app = express();
-      app.use("/bot", recorder().webhook);
+      app.use("/bot", recordUpdates(telegramWebhook).webhook);
       const response = await request(app).post("/bot").set(telegramHeaders()).send(update(20));
       expect(response.status).toBe(200);
       expect(response.text).toBe("");
@@ -214,7 +202,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("a failing onUpdate is answered 500 by the webhook, never passed to Express's error handler", async () => {
       const app = express();
-      const { webhook } = recorder({
+      const { webhook } = recordUpdates(telegramWebhook, {
         onUpdate: () => {
           throw new Error("bot bug");
         },
@@ -236,9 +224,9 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("the source allowlist sees the TCP peer's address", async () => {
       const loopback = express();
-      loopback.use("/bot", recorder({ sourceIp: { allow: ["127.0.0.0/8"] } }).webhook);
+      loopback.use("/bot", recordUpdates(telegramWebhook, { sourceIp: { allow: ["127.0.0.0/8"] } }).webhook);
       const telegramOnly = express();
-      telegramOnly.use("/bot", recorder({ sourceIp: {} }).webhook);
+      telegramOnly.use("/bot", recordUpdates(telegramWebhook, { sourceIp: {} }).webhook);
       const allowed = await request(loopback).post("/bot").set(telegramHeaders()).send(update(22));
       const refused = await request(telegramOnly).post("/bot").set(telegramHeaders()).send(update(23));
       expect([allowed.status, refused.status, refused.body.error]).toEqual([200, 403, "source_not_allowed"]);
@@ -246,7 +234,7 @@ describe.each(EXPRESS_VERSIONS)("%s", (_, express) => {
 
     test("close() is the core handler's drain: afterwards requests are refused with 503", async () => {
       const app = express();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.use("/bot", webhook);
       expect(await webhook.close({ timeoutMs: 100 })).toEqual({ drained: true, unfinished: 0 });
       const response = await request(app).post("/bot").set(telegramHeaders()).send(update(24));

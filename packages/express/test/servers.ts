@@ -1,4 +1,5 @@
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
+import { listenOnLoopback } from "@telehook/testing";
 import type { DrainableWebhook, StartedServer } from "@telehook/testing/conformance";
 import express from "express";
 import express4 from "express4";
@@ -13,25 +14,11 @@ export type ExpressFactory = (typeof EXPRESS_VERSIONS)[number][1];
 export type ExpressApp = ReturnType<ExpressFactory>;
 
 /** Listens on a random loopback port; the URL includes `mountPath`. */
-export function listen(
+export async function listen(
   app: ExpressApp,
   webhook: DrainableWebhook,
   mountPath = "/bot",
 ): Promise<StartedServer> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(0, "127.0.0.1");
-    server.once("error", reject);
-    server.once("listening", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}${mountPath}`,
-        webhook,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  const server = await listenOnLoopback(createServer(app));
+  return { url: `${server.url}${mountPath}`, webhook, close: server.close };
 }

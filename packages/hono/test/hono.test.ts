@@ -1,28 +1,11 @@
 import { Readable } from "node:stream";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { type HonoWebhookOptions, type Rejection, telegramWebhook, type Update } from "@telehook/hono";
-import {
-  CONFORMANCE_SECRET,
-  sampleUpdate,
-  sendOverHttp,
-  telegramHeaders,
-} from "@telehook/testing/conformance";
+import { type HonoWebhookMiddleware, telegramWebhook } from "@telehook/hono";
+import { recordUpdates } from "@telehook/testing";
+import { sampleUpdate, sendOverHttp, telegramHeaders } from "@telehook/testing/conformance";
 import { Hono } from "hono";
 import { describe, expect, test, vi } from "vitest";
 import { listen, NODE_SERVERS, type NodeServerName } from "./servers.js";
-
-/** A webhook whose deliveries and rejections the test can read. */
-function recorder(options: Partial<HonoWebhookOptions> = {}) {
-  const updates: number[] = [];
-  const rejections: Rejection[] = [];
-  const webhook = telegramWebhook({
-    secretToken: CONFORMANCE_SECRET,
-    onUpdate: (update: Update) => void updates.push(update.update_id),
-    onReject: (rejection) => void rejections.push(rejection),
-    ...options,
-  });
-  return { webhook, updates, rejections };
-}
 
 const post = (app: Hono, path: string, id: number, headers = telegramHeaders()) =>
   app.request(path, { method: "POST", headers, body: JSON.stringify(sampleUpdate(id)) });
@@ -30,7 +13,7 @@ const post = (app: Hono, path: string, id: number, headers = telegramHeaders()) 
 describe("routing", () => {
   test("app.post answers its route; Hono's router keeps every other path and method", async () => {
     const app = new Hono();
-    const { webhook, updates } = recorder();
+    const { webhook, updates } = recordUpdates(telegramWebhook);
     app.post("/bot", webhook);
     const hook = await post(app, "/bot", 1);
     const other = await post(app, "/bot/other", 2);
@@ -42,7 +25,7 @@ describe("routing", () => {
   test("a trailing slash follows Hono's strict option", async () => {
     const strict = new Hono();
     const lenient = new Hono({ strict: false });
-    const { webhook, updates } = recorder();
+    const { webhook, updates } = recordUpdates(telegramWebhook);
     strict.post("/bot", webhook);
     lenient.post("/bot", webhook);
     const strictSlash = await post(strict, "/bot/", 1);
@@ -52,7 +35,7 @@ describe("routing", () => {
   });
 
   test("app.post under basePath and app.route", async () => {
-    const { webhook, updates } = recorder();
+    const { webhook, updates } = recordUpdates(telegramWebhook);
     const api = new Hono().basePath("/api");
     api.post("/bot", webhook);
     const telegram = new Hono();
@@ -67,7 +50,7 @@ describe("routing", () => {
 
   test("app.use on a wildcard answers the paths Hono routes to it, and no later handler runs", async () => {
     const app = new Hono();
-    const { webhook, updates } = recorder();
+    const { webhook, updates } = recordUpdates(telegramWebhook);
     const later: string[] = [];
     app.use("/bot/*", webhook);
     app.post("/bot/inner", (c) => {
@@ -85,7 +68,7 @@ describe("routing", () => {
 describe("answers", () => {
   test("a delivered update is an empty 200 without a content type", async () => {
     const app = new Hono();
-    app.post("/bot", recorder().webhook);
+    app.post("/bot", recordUpdates(telegramWebhook).webhook);
     const response = await post(app, "/bot", 1);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("");
@@ -98,7 +81,7 @@ describe("answers", () => {
       c.header("x-request-id", "req-1");
       await next();
     });
-    app.post("/bot", recorder().webhook);
+    app.post("/bot", recordUpdates(telegramWebhook).webhook);
     const accepted = await post(app, "/bot", 1);
     const refused = await post(app, "/bot", 2, telegramHeaders("wrong"));
     expect([accepted.status, accepted.headers.get("x-request-id")]).toEqual([200, "req-1"]);
@@ -116,7 +99,7 @@ describe("answers", () => {
     const failing = () => {
       throw new Error("bot bug");
     };
-    app.post("/bot", recorder({ onUpdate: failing, onError: () => {} }).webhook);
+    app.post("/bot", recordUpdates(telegramWebhook, { onUpdate: failing, onError: () => {} }).webhook);
     const response = await post(app, "/bot", 1);
     const body = await response.text();
     expect([response.status, JSON.parse(body).error]).toEqual([500, "handler_failed"]);
@@ -126,7 +109,7 @@ describe("answers", () => {
 
   test("a body read by earlier middleware is answered 500 body_consumed, naming the fix", async () => {
     const app = new Hono();
-    const { webhook, updates } = recorder();
+    const { webhook, updates } = recordUpdates(telegramWebhook);
     app.use(async (c, next) => {
       await c.req.json();
       await next();
@@ -141,7 +124,7 @@ describe("answers", () => {
 
   test("close() is the core handler's drain: afterwards requests are refused with 503", async () => {
     const app = new Hono();
-    const { webhook, updates } = recorder();
+    const { webhook, updates } = recordUpdates(telegramWebhook);
     app.post("/bot", webhook);
     expect(await webhook.close({ timeoutMs: 100 })).toEqual({ drained: true, unfinished: 0 });
     const response = await post(app, "/bot", 1);
@@ -168,7 +151,7 @@ describe("getConnInfo", () => {
   }
 
   /** An app whose own error handler records what reached it. */
-  function appWith(webhook: ReturnType<typeof recorder>["webhook"]) {
+  function appWith(webhook: HonoWebhookMiddleware) {
     const app = new Hono();
     const honoErrors: unknown[] = [];
     app.onError((error, c) => {
@@ -181,7 +164,7 @@ describe("getConnInfo", () => {
 
   test("is not called without sourceIp, so app.request() delivers", async () => {
     const { calls, getConnInfo } = throwingConnInfo();
-    const { webhook, updates } = recorder({ getConnInfo });
+    const { webhook, updates } = recordUpdates(telegramWebhook, { getConnInfo });
     const { app, honoErrors } = appWith(webhook);
     const response = await post(app, "/bot", 1);
     expect([response.status, updates, calls.count, honoErrors]).toEqual([200, [1], 0, []]);
@@ -189,7 +172,7 @@ describe("getConnInfo", () => {
 
   test("is not called when sourceIp reads X-Forwarded-For from a trusted proxy", async () => {
     const { calls, getConnInfo } = throwingConnInfo();
-    const { webhook, updates } = recorder({
+    const { webhook, updates } = recordUpdates(telegramWebhook, {
       getConnInfo,
       sourceIp: { allow: ["149.154.160.0/20"], trustedProxyHops: 1 },
     });
@@ -201,7 +184,10 @@ describe("getConnInfo", () => {
 
   test("that throws when sourceIp needs it is the webhook's JSON 500, never Hono's onError", async () => {
     const { calls, getConnInfo } = throwingConnInfo();
-    const { webhook, updates } = recorder({ getConnInfo, sourceIp: { allow: ["127.0.0.0/8"] } });
+    const { webhook, updates } = recordUpdates(telegramWebhook, {
+      getConnInfo,
+      sourceIp: { allow: ["127.0.0.0/8"] },
+    });
     const { app, honoErrors } = appWith(webhook);
     const response = await post(app, "/bot", 1);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
@@ -213,7 +199,7 @@ describe("getConnInfo", () => {
 describe("on @hono/node-server", () => {
   test("app.post serves a real listener", async () => {
     const app = new Hono();
-    const { webhook, updates } = recorder();
+    const { webhook, updates } = recordUpdates(telegramWebhook);
     app.post("/bot", webhook);
     const server = await listen(app, webhook);
     try {
@@ -233,7 +219,7 @@ describe("on @hono/node-server", () => {
       { sourceIp: { allow: ["127.0.0.0/8"] } },
     ]) {
       const app = new Hono();
-      const { webhook } = recorder(options);
+      const { webhook } = recordUpdates(telegramWebhook, options);
       app.post("/bot", webhook);
       const server = await listen(app, webhook);
       try {
@@ -253,7 +239,7 @@ describe.each(Object.keys(NODE_SERVERS) as NodeServerName[])(
   "on @hono/%s, the Node request itself",
   (nodeServer) => {
     /** Serves `app`, sends one update (or `body`), and returns the answer. */
-    async function deliver(app: Hono, webhook: ReturnType<typeof recorder>["webhook"], body?: string) {
+    async function deliver(app: Hono, webhook: HonoWebhookMiddleware, body?: string) {
       const server = await listen(app, webhook, "/bot", nodeServer);
       try {
         const sent = body ?? JSON.stringify(sampleUpdate(1));
@@ -265,7 +251,7 @@ describe.each(Object.keys(NODE_SERVERS) as NodeServerName[])(
 
     test("the webhook reads the unread Node request: no web stream is built, the web Request's body is never used", async () => {
       const app = new Hono();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       const toWeb = vi.spyOn(Readable, "toWeb");
       const seen: [toWebCalls: number, bodyUsed: boolean][] = [];
       app.use("/bot", async (c, next) => {
@@ -286,7 +272,7 @@ describe.each(Object.keys(NODE_SERVERS) as NodeServerName[])(
 
     test("a body that earlier middleware read is answered 500 body_consumed, as with the web Request", async () => {
       const app = new Hono();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.use(async (c, next) => {
         await c.req.json();
         await next();
@@ -298,7 +284,7 @@ describe.each(Object.keys(NODE_SERVERS) as NodeServerName[])(
 
     test("a body over maxBodyBytes is refused while it streams", async () => {
       const app = new Hono();
-      const { webhook, updates } = recorder({ maxBodyBytes: 64 });
+      const { webhook, updates } = recordUpdates(telegramWebhook, { maxBodyBytes: 64 });
       app.post("/bot", webhook);
       const response = await deliver(
         app,

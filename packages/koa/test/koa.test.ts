@@ -1,12 +1,7 @@
 import { bodyParser } from "@koa/bodyparser";
 import Router from "@koa/router";
-import {
-  type KoaWebhookOptions,
-  type Rejection,
-  TelehookError,
-  telegramWebhook,
-  type Update,
-} from "@telehook/koa";
+import { TelehookError, telegramWebhook } from "@telehook/koa";
+import { recordUpdates } from "@telehook/testing";
 import { CONFORMANCE_SECRET, sampleUpdate, telegramHeaders } from "@telehook/testing/conformance";
 import type Koa from "koa";
 import { koaBody } from "koa-body";
@@ -14,19 +9,6 @@ import mount from "koa-mount";
 import request from "supertest";
 import { describe, expect, test } from "vitest";
 import { KOA_VERSIONS } from "./servers.js";
-
-/** A webhook whose deliveries and rejections the test can read. */
-function recorder(options: Partial<KoaWebhookOptions> = {}) {
-  const updates: number[] = [];
-  const rejections: Rejection[] = [];
-  const webhook = telegramWebhook({
-    secretToken: CONFORMANCE_SECRET,
-    onUpdate: (update: Update) => void updates.push(update.update_id),
-    onReject: (rejection) => void rejections.push(rejection),
-    ...options,
-  });
-  return { webhook, updates, rejections };
-}
 
 /** Answers whatever nobody else did, so a test can tell a fall-through from a webhook answer. */
 function fallback(app: Koa): string[] {
@@ -50,7 +32,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
   describe("the path option", () => {
     test("answers the path with and without a trailing slash and a query", async () => {
       const app = new Koa();
-      const { webhook, updates } = recorder({ path: "/bot" });
+      const { webhook, updates } = recordUpdates(telegramWebhook, { path: "/bot" });
       app.use(webhook);
       const reached = fallback(app);
       const statuses = [];
@@ -64,7 +46,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
 
     test("passes every other path to the next middleware", async () => {
       const app = new Koa();
-      const { webhook, updates } = recorder({ path: "/bot/" });
+      const { webhook, updates } = recordUpdates(telegramWebhook, { path: "/bot/" });
       app.use(webhook);
       const reached = fallback(app);
       const deeper = await post(app, "/bot/other", update(1));
@@ -87,7 +69,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
   describe("routers", () => {
     test("@koa/router: router.post answers its route, nested under a prefix", async () => {
       const app = new Koa();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       const router = new Router({ prefix: "/telegram" });
       router.post("/hook", webhook);
       router.post("/other", (ctx) => {
@@ -102,7 +84,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
 
     test("koa-mount: answers the mount path with and without a trailing slash", async () => {
       const app = new Koa();
-      const { webhook, updates } = recorder();
+      const { webhook, updates } = recordUpdates(telegramWebhook);
       app.use(mount("/tg", webhook));
       const reached = fallback(app);
       const plain = await post(app, "/tg", update(1));
@@ -122,7 +104,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
         await next();
         seen.push([ctx.status, ctx.body]);
       });
-      app.use(recorder({ path: "/bot" }).webhook);
+      app.use(recordUpdates(telegramWebhook, { path: "/bot" }).webhook);
       const response = await post(app, "/bot", update(20));
       expect(response.status).toBe(200);
       expect(response.text).toBe("");
@@ -134,7 +116,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
 
     test("a rejection keeps the core's status, headers and JSON body", async () => {
       const app = new Koa();
-      app.use(recorder({ path: "/bot" }).webhook);
+      app.use(recordUpdates(telegramWebhook, { path: "/bot" }).webhook);
       const response = await request(app.callback()).get("/bot");
       expect(response.status).toBe(405);
       expect(response.headers.allow).toBe("POST");
@@ -144,7 +126,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
 
     test("a missing secret header is reported as missing, not as a wrong secret", async () => {
       const app = new Koa();
-      const { webhook, rejections } = recorder({ path: "/bot" });
+      const { webhook, rejections } = recordUpdates(telegramWebhook, { path: "/bot" });
       app.use(webhook);
       const response = await post(app, "/bot", update(21), { "content-type": "application/json" });
       expect([response.status, response.body.error]).toEqual([401, "secret_token_missing"]);
@@ -158,7 +140,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
       const failing = () => {
         throw new Error("bot bug");
       };
-      app.use(recorder({ path: "/bot", onUpdate: failing, onError: () => {} }).webhook);
+      app.use(recordUpdates(telegramWebhook, { path: "/bot", onUpdate: failing, onError: () => {} }).webhook);
       const response = await post(app, "/bot", update(22));
       expect([response.status, response.body.error]).toEqual([500, "handler_failed"]);
       expect(response.text).not.toContain("bot bug");
@@ -167,9 +149,11 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
 
     test("the source allowlist sees the TCP peer's address", async () => {
       const loopback = new Koa();
-      loopback.use(recorder({ path: "/bot", sourceIp: { allow: ["127.0.0.0/8"] } }).webhook);
+      loopback.use(
+        recordUpdates(telegramWebhook, { path: "/bot", sourceIp: { allow: ["127.0.0.0/8"] } }).webhook,
+      );
       const telegramOnly = new Koa();
-      telegramOnly.use(recorder({ path: "/bot", sourceIp: {} }).webhook);
+      telegramOnly.use(recordUpdates(telegramWebhook, { path: "/bot", sourceIp: {} }).webhook);
       const allowed = await post(loopback, "/bot", update(23));
       const refused = await post(telegramOnly, "/bot", update(24));
       expect([allowed.status, refused.status, refused.body.error]).toEqual([200, 403, "source_not_allowed"]);
@@ -177,7 +161,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
 
     test("close() is the core handler's drain: afterwards requests are refused with 503", async () => {
       const app = new Koa();
-      const { webhook, updates } = recorder({ path: "/bot" });
+      const { webhook, updates } = recordUpdates(telegramWebhook, { path: "/bot" });
       app.use(webhook);
       expect(await webhook.close({ timeoutMs: 100 })).toEqual({ drained: true, unfinished: 0 });
       const response = await post(app, "/bot", update(25));
@@ -199,7 +183,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
       ["koa-body with includeUnparsed", () => withKoaTypes(koaBody({ includeUnparsed: true }))],
     ])("delivers the update when %s ran before it", async (_, parser) => {
       const app = new Koa();
-      const { webhook, updates } = recorder({ path: "/bot" });
+      const { webhook, updates } = recordUpdates(telegramWebhook, { path: "/bot" });
       app.use(parser());
       app.use(webhook);
       const response = await post(app, "/bot", update(30));
@@ -209,7 +193,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
 
     test("mounted before @koa/bodyparser, it leaves the parser working for the rest of the app", async () => {
       const app = new Koa();
-      const { webhook, updates } = recorder({ path: "/bot" });
+      const { webhook, updates } = recordUpdates(telegramWebhook, { path: "/bot" });
       app.use(webhook);
       app.use(bodyParser());
       app.use((ctx) => {
@@ -223,7 +207,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
 
     test("@koa/bodyparser first: the kept raw text is checked as sent, so an empty body is empty_body", async () => {
       const app = new Koa();
-      const { webhook, updates } = recorder({ path: "/bot" });
+      const { webhook, updates } = recordUpdates(telegramWebhook, { path: "/bot" });
       app.use(bodyParser());
       app.use(webhook);
       const response = await post(app, "/bot", "");
@@ -233,7 +217,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
 
     test("koa-body first: the secret and the size are still checked", async () => {
       const app = new Koa();
-      const { webhook, updates } = recorder({ path: "/bot", maxBodyBytes: 1000 });
+      const { webhook, updates } = recordUpdates(telegramWebhook, { path: "/bot", maxBodyBytes: 1000 });
       app.use(koaBody());
       app.use(webhook);
       const wrongSecret = await post(app, "/bot", update(32), telegramHeaders("wrong"));
@@ -253,7 +237,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
     ])("%s first: invalid JSON is answered 400 by the parser, and onUpdate never runs", async (_, parser) => {
       const app = new Koa();
       app.silent = true;
-      const { webhook, updates, rejections } = recorder({ path: "/bot" });
+      const { webhook, updates, rejections } = recordUpdates(telegramWebhook, { path: "/bot" });
       app.use(parser());
       app.use(webhook);
       const response = await post(app, "/bot", '{"update_id":1,');
@@ -266,7 +250,7 @@ describe.each(KOA_VERSIONS)("%s", (_, Koa) => {
 
     test("a stream read by another middleware with nothing kept is answered 500 body_consumed", async () => {
       const app = new Koa();
-      const { webhook, updates } = recorder({ path: "/bot" });
+      const { webhook, updates } = recordUpdates(telegramWebhook, { path: "/bot" });
       app.use(async (ctx, next) => {
         for await (const _chunk of ctx.req);
         await next();

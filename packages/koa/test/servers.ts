@@ -1,4 +1,5 @@
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
+import { listenOnLoopback } from "@telehook/testing";
 import type { DrainableWebhook, StartedServer } from "@telehook/testing/conformance";
 import Koa from "koa";
 import Koa2 from "koa2";
@@ -12,21 +13,11 @@ export const KOA_VERSIONS = [
 export type KoaClass = (typeof KOA_VERSIONS)[number][1];
 
 /** Listens on a random loopback port; the URL includes `mountPath`. */
-export function listen(app: Koa, webhook: DrainableWebhook, mountPath = "/bot"): Promise<StartedServer> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(0, "127.0.0.1");
-    server.once("error", reject);
-    server.once("listening", () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}${mountPath}`,
-        webhook,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+export async function listen(
+  app: Koa,
+  webhook: DrainableWebhook,
+  mountPath = "/bot",
+): Promise<StartedServer> {
+  const server = await listenOnLoopback(createServer(app.callback()));
+  return { url: `${server.url}${mountPath}`, webhook, close: server.close };
 }

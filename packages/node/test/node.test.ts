@@ -1,6 +1,7 @@
 import { connect as connectHttp2, createServer as createHttp2Server } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { type NodeWebhookOptions, TelehookError, telegramWebhook } from "@telehook/node";
+import { recordUpdates } from "@telehook/testing";
 import {
   CONFORMANCE_SECRET,
   sampleUpdate,
@@ -12,16 +13,9 @@ import connect from "connect";
 import { describe, expect, test } from "vitest";
 import { listen } from "./servers.js";
 
-function recorder(options: Partial<NodeWebhookOptions> = {}) {
-  const updates: number[] = [];
-  const webhook = telegramWebhook({
-    secretToken: CONFORMANCE_SECRET,
-    path: "/bot",
-    onUpdate: (update) => void updates.push(update.update_id),
-    ...options,
-  });
-  return { webhook, updates };
-}
+/** The webhook on /bot, recording the updates it hands over. */
+const recorder = (options: Partial<NodeWebhookOptions> = {}) =>
+  recordUpdates(telegramWebhook, { path: "/bot", ...options });
 
 const post = (url: string, id: number, body = JSON.stringify(sampleUpdate(id))) =>
   sendOverHttp(url, { method: "POST", headers: telegramHeaders(), body });

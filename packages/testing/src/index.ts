@@ -7,6 +7,9 @@
  *
  * @packageDocumentation
  */
+
+export { webhookBody } from "./emulator/ascii-json.js";
+export { type BackoffState, nextRetryDelaySeconds, parseRetryAfter } from "./emulator/backoff.js";
 export {
   BOT_TOKEN_PATTERN,
   type BoostOptions,
@@ -76,3 +79,6 @@ export {
   type WebhookInfo,
   type WidgetQueryOptions,
 } from "./emulator/index.js";
+export { isIgnoredReplyMethod } from "./emulator/recorded-call.js";
+export { type LoopbackServer, listenOnLoopback } from "./helpers/listen-on-loopback.js";
+export { type RecordedWebhook, recordUpdates } from "./helpers/record-updates.js";

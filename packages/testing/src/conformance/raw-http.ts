@@ -1,4 +1,6 @@
-import { connect } from "node:net";
+// Hand-written on purpose: raw sockets, so the suite can send bytes no HTTP client would (framing attacks,
+// timed pieces, floods) and see exactly what the server answers.
+import { connect, type Socket } from "node:net";
 
 /** What came back on a raw connection: every response's status, and whether the server closed it. */
 export interface RawExchange {
@@ -19,58 +21,31 @@ export function rawExchange(
   pieces: readonly (string | Uint8Array | { pauseMs: number } | { hangUp: true })[],
   waitMs = 1500,
 ): Promise<RawExchange> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    const received: Buffer[] = [];
-    const started = Date.now();
-    let firstByteMs: number | undefined;
-    let closedByServer = false;
-    let settled = false;
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      const text = Buffer.concat(received).toString("latin1");
-      const statuses = [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((match) => Number(match[1]));
-      resolve({ statuses, text, closedByServer, firstByteMs });
-    };
-    const timer = setTimeout(finish, waitMs);
-    socket.on("data", (chunk: Buffer) => {
+  const started = Date.now();
+  let firstByteMs: number | undefined;
+  let closedByServer = false;
+  return rawConnection(url, waitMs, {
+    onData: () => {
       firstByteMs ??= Date.now() - started;
-      received.push(chunk);
-    });
-    socket.on("end", () => {
+    },
+    onServerClosed: () => {
       closedByServer = true;
-      finish();
-    });
-    socket.on("close", finish);
-    socket.on("error", (error: NodeJS.ErrnoException) => {
-      // A reset after the server answered still counts as the server closing.
-      if (error.code === "ECONNRESET" || error.code === "EPIPE") {
-        closedByServer = true;
-        finish();
-      } else if (!settled) {
-        settled = true;
-        clearTimeout(timer);
-        reject(error);
-      }
-    });
-    socket.on("connect", async () => {
+    },
+    result: (received) => ({ ...answered(received), closedByServer, firstByteMs }),
+    onConnect: async (socket, connection) => {
       for (const piece of pieces) {
-        if (settled) return;
+        if (connection.settled) return;
         if (typeof piece === "object" && "pauseMs" in piece) {
           await new Promise((wake) => setTimeout(wake, piece.pauseMs));
         } else if (typeof piece === "object" && "hangUp" in piece) {
           socket.destroy();
-          finish();
+          connection.finish();
           return;
         } else {
           socket.write(piece);
         }
       }
-    });
+    },
   });
 }
 
@@ -111,54 +86,87 @@ export function floodExchange(
     pauseMs = 0,
   }: { chunk: string; maxBytes: number; waitMs: number; pauseMs?: number },
 ): Promise<FloodExchange> {
-  const { hostname, port } = new URL(url);
   const piece = Buffer.from(chunk);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    const received: Buffer[] = [];
-    let bytesWritten = 0;
-    let closedByServer = false;
-    let answeredAt: number | null = null;
-    let closedAt: number | null = null;
-    let settled = false;
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      const text = Buffer.concat(received).toString("latin1");
-      const statuses = [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((match) => Number(match[1]));
-      const closedAfterAnswerMs = answeredAt !== null && closedAt !== null ? closedAt - answeredAt : null;
-      resolve({ statuses, bytesWritten, closedByServer, closedAfterAnswerMs });
-    };
-    const serverClosed = () => {
+  let bytesWritten = 0;
+  let closedByServer = false;
+  let answeredAt: number | null = null;
+  let closedAt: number | null = null;
+  return rawConnection(url, waitMs, {
+    onData: () => {
+      answeredAt ??= performance.now();
+    },
+    onServerClosed: () => {
       closedByServer = true;
       closedAt = performance.now();
-      finish();
-    };
-    const timer = setTimeout(finish, waitMs);
-    socket.on("data", (data: Buffer) => {
-      answeredAt ??= performance.now();
-      received.push(data);
-    });
-    socket.on("end", serverClosed);
-    socket.on("close", finish);
-    socket.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "ECONNRESET" || error.code === "EPIPE") serverClosed();
-      else if (!settled) {
-        settled = true;
-        clearTimeout(timer);
-        reject(error);
-      }
-    });
-    socket.on("connect", async () => {
+    },
+    result: (received) => {
+      const closedAfterAnswerMs = answeredAt !== null && closedAt !== null ? closedAt - answeredAt : null;
+      return { statuses: answered(received).statuses, bytesWritten, closedByServer, closedAfterAnswerMs };
+    },
+    onConnect: async (socket, connection) => {
       socket.write(head);
-      while (!settled && bytesWritten < maxBytes) {
+      while (!connection.settled && bytesWritten < maxBytes) {
         const flushed = socket.write(piece);
         bytesWritten += piece.byteLength;
         if (pauseMs > 0) await new Promise((wake) => setTimeout(wake, pauseMs));
         else if (!flushed) await new Promise((wake) => socket.once("drain", wake).once("close", wake));
       }
-    });
+    },
   });
+}
+
+/** What {@link rawConnection} tells the caller at each step, and how it builds the result. */
+interface RawConnectionSteps<T> {
+  onData(): void;
+  /** The server ended or reset the connection (a reset after an answer still counts as closing). */
+  onServerClosed(): void;
+  result(received: readonly Buffer[]): T;
+  onConnect(socket: Socket, connection: { readonly settled: boolean; finish(): void }): Promise<void>;
+}
+
+/**
+ * One raw connection that settles once: with `result` when the server closes it, when the client hangs up
+ * (`finish`), or after `waitMs`; rejected on a connection error other than a reset.
+ */
+function rawConnection<T>(url: string, waitMs: number, steps: RawConnectionSteps<T>): Promise<T> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    const received: Buffer[] = [];
+    const connection = { settled: false, finish };
+    function finish(): void {
+      if (connection.settled) return;
+      connection.settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(steps.result(received));
+    }
+    const serverClosed = () => {
+      steps.onServerClosed();
+      finish();
+    };
+    const timer = setTimeout(finish, waitMs);
+    socket.on("data", (chunk: Buffer) => {
+      steps.onData();
+      received.push(chunk);
+    });
+    socket.on("end", serverClosed);
+    socket.on("close", finish);
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "ECONNRESET" || error.code === "EPIPE") serverClosed();
+      else if (!connection.settled) {
+        connection.settled = true;
+        clearTimeout(timer);
+        reject(error);
+      }
+    });
+    socket.on("connect", () => void steps.onConnect(socket, connection));
+  });
+}
+
+/** What came back, as text, and the status of every response in it. */
+function answered(received: readonly Buffer[]): { text: string; statuses: number[] } {
+  const text = Buffer.concat(received).toString("latin1");
+  const statuses = [...text.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((match) => Number(match[1]));
+  return { text, statuses };
 }

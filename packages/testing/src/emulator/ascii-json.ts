@@ -1,3 +1,4 @@
+// Hand-written on purpose: models the Bot API server's pure-ASCII JSON output, which JSON.stringify does not produce.
 /**
  * JSON the way the Bot API server writes it: pure ASCII. Every character above U+007F becomes `\uXXXX` with
  * lowercase hex digits, astral characters as a UTF-16 surrogate pair; control characters are already

@@ -97,7 +97,7 @@ async function handle(
   }
   const params: CallParams = {
     ...(queryStart === -1 ? {} : parseQueryParams(target.slice(queryStart + 1))),
-    ...parseBodyParams(request.headers["content-type"], body),
+    ...(await parseBodyParams(request.headers["content-type"], body)),
   };
   try {
     writeReply(response, await bot.call(method, params, "http"));

@@ -1,6 +1,6 @@
 import { BotApiError, badRequest, tooManyRequests } from "./bot-api-error.js";
 import type { ChatInfo, ChatMessage, ChatState } from "./chat-state.js";
-import type { BotUser } from "./method-results.js";
+import { type BotUser, MESSAGE_METHODS } from "./method-results.js";
 import { isUploadedFile } from "./multipart.js";
 import { argString, type CallParams } from "./request-params.js";
 
@@ -17,28 +17,10 @@ const NOT_MODIFIED =
 const QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid";
 
 /** Methods that send a new message to `chat_id`: they need a known chat, and fail when the user blocked the bot. */
-const SEND_METHODS = new Set([
-  "sendmessage",
-  "sendphoto",
-  "sendaudio",
-  "senddocument",
-  "sendvideo",
-  "sendanimation",
-  "sendvoice",
-  "sendvideonote",
-  "sendpaidmedia",
-  "sendlocation",
-  "sendvenue",
-  "sendcontact",
-  "sendpoll",
-  "senddice",
-  "sendsticker",
-  "sendinvoice",
-  "sendgame",
-  "sendchecklist",
+const SEND_METHODS: ReadonlySet<string> = new Set([
+  ...MESSAGE_METHODS,
   "sendmediagroup",
   "sendchataction",
-  "forwardmessage",
   "forwardmessages",
   "copymessage",
   "copymessages",

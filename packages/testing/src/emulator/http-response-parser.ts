@@ -1,3 +1,4 @@
+// Hand-written on purpose: models how Telegram's server reads a webhook's HTTP response (its limits, its leniency), which no HTTP client library reproduces.
 /** A complete HTTP response, as the webhook side sent it. */
 export interface ParsedResponse {
   readonly status: number;

@@ -1,3 +1,6 @@
+// Deliberate independent oracle: the server's method table. @telehook/core has no runtime copy to compare
+// with (its method names are only the BotApiMethod type, from @grammyjs/types), so no agreement test exists;
+// method-fidelity.test.ts checks the emulator's answers to known and unknown names.
 /**
  * Every method name the Bot API server routes, lower-cased: its method table (Bot API 10.0,
  * `Client::Client` in telegram-bot-api's Client.cpp) plus `close` and `logout`, which it handles first.

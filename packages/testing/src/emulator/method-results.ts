@@ -19,7 +19,8 @@ export interface ResultContext {
   nextMessageId(chatId: number): number;
 }
 
-const MESSAGE_METHODS = new Set([
+/** Methods whose result is the one Message they sent. */
+export const MESSAGE_METHODS: ReadonlySet<string> = new Set([
   "sendmessage",
   "sendphoto",
   "sendaudio",

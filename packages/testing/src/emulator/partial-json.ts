@@ -1,3 +1,4 @@
+// Hand-written on purpose: models the Bot API server's lenient JSON reader (members before the first error are kept); JSON.parse is all-or-nothing.
 /**
  * The members of a JSON object body, read the way the Bot API server's HTTP reader reads them: member by
  * member, keeping every member completed before the first syntax error. So a body cut short

@@ -1,3 +1,6 @@
+// Deliberate independent oracle: the emulator's own copy of the server's delivery queues, not imported from
+// @telehook/core (its copy is queueKeyOf in packages/core/src/delivery/queue-key.ts).
+// packages/testing/test/emulator/core-agreement.test.ts checks that both put the same updates in the same queue, over every update factory.
 /**
  * The delivery queue an update belongs to (`webhook_queue_id` in the server). Within one queue a single update
  * is in flight or in backoff at a time, in update_id order; different queues are delivered in parallel.

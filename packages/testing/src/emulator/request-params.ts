@@ -1,4 +1,4 @@
-import { isUploadedFile, multipartBoundary, parseMultipart } from "./multipart.js";
+import { isUploadedFile, parseMultipart } from "./multipart.js";
 import { parsePartialJsonObject } from "./partial-json.js";
 
 /**
@@ -28,19 +28,17 @@ export function parseQueryParams(query: string): CallParams {
 
 /**
  * Parameters from a body. Invalid JSON is no error, as on the real server: the members read before the
- * first syntax error are kept. A JSON body that is not an object yields none.
+ * first syntax error are kept. A JSON body that is not an object, or a damaged multipart body, yields none.
  */
-export function parseBodyParams(contentType: string | undefined, body: Buffer): CallParams {
+export async function parseBodyParams(contentType: string | undefined, body: Buffer): Promise<CallParams> {
   if (body.length === 0) return {};
   switch (bodyKindOf(contentType)) {
     case "json":
       return parseJsonObject(body.toString("utf8"));
     case "urlencoded":
       return parseQueryParams(body.toString("utf8"));
-    case "multipart": {
-      const boundary = multipartBoundary(contentType ?? "");
-      return boundary === undefined ? {} : Object.fromEntries(parseMultipart(body, boundary));
-    }
+    case "multipart":
+      return await parseMultipart(body, contentType ?? "");
     default:
       return {};
   }

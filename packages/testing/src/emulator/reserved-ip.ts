@@ -1,3 +1,6 @@
+// Deliberate independent oracle: the emulator's own copy of the reserved IPv4 ranges, not imported from
+// @telehook/core (its copy is isReservedIPv4 in packages/core/src/ip-address.ts).
+// packages/testing/test/emulator/core-agreement.test.ts checks that the two agree at the edge of every range.
 /** IPv4 ranges a webhook may not point at outside local mode. */
 const RESERVED_RANGES: ReadonlyArray<readonly [string, number]> = [
   ["0.0.0.0", 8],

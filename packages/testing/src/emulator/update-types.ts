@@ -1,3 +1,6 @@
+// Deliberate independent oracle: the emulator's own copy of the server's update types, not imported from
+// @telehook/core (its copy is UPDATE_TYPES_IN_SERVER_ORDER in packages/core/src/update.ts).
+// packages/testing/test/emulator/core-agreement.test.ts checks that the two agree.
 /**
  * Update types in the Bot API server's internal enum order, which `getWebhookInfo` lists `allowed_updates`
  * in. `custom_event` and `custom_query` are internal: accepted by the parser, never shown.

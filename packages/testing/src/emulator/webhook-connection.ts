@@ -100,8 +100,11 @@ export class WebhookConnection {
     this.#parser = undefined;
     const reusable = parsed.response.keepAlive && !parsed.leftover;
     if (!reusable) this.#close();
-    report?.(interpretWebhookResponse(parsed.response));
-    if (reusable && !this.#closed) this.#onIdle(this);
+    // The reply body is read (a multipart one by the platform's parser) before the connection is idle again.
+    void interpretWebhookResponse(parsed.response).then((result) => {
+      report?.(result);
+      if (reusable && !this.#closed) this.#onIdle(this);
+    });
   }
 
   #fail(error: string): void {

@@ -36,7 +36,7 @@ export function webhookBodyPolicy(status: number, headers: ReadonlyMap<string, s
 }
 
 /** Turns a complete response into an attempt result: success with the reply call, or the failure text. */
-export function interpretWebhookResponse(response: ParsedResponse): AttemptResult {
+export async function interpretWebhookResponse(response: ParsedResponse): Promise<AttemptResult> {
   const { status, headers } = response;
   if (!isSuccess(status)) {
     return {
@@ -55,7 +55,7 @@ export function interpretWebhookResponse(response: ParsedResponse): AttemptResul
   if ((kind === "json" || kind === "urlencoded") && raw.length > MAX_REPLY_PARAMETERS_BYTES) {
     return { kind: "failed", error: TOO_MANY_PARAMETERS };
   }
-  const reply = parseBodyParams(contentType, raw);
+  const reply = await parseBodyParams(contentType, raw);
   return { kind: "delivered", status, reply: Object.keys(reply).length === 0 ? undefined : reply };
 }
 

@@ -1,3 +1,4 @@
+// Hand-written on purpose: splits a webhook URL the way the Bot API server's own parser does (its leniencies and refusals), which WHATWG URL does not.
 import { isIPv6 } from "node:net";
 
 /** A webhook URL split the way the Bot API server splits it. */

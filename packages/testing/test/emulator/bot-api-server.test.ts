@@ -82,6 +82,33 @@ describe("the Bot API envelope", () => {
     expect(call?.params.chat_id).toBe("5");
     expect(call?.params.document).toMatchObject({ filename: "a.bin", size: 3 });
   });
+
+  it("keeps a file part's content type and bytes, and the last of repeated text parts", async () => {
+    const form = new FormData();
+    form.append("caption", "first");
+    form.append("caption", "second");
+    form.set("photo", new Blob(["png bytes"], { type: "image/png" }), "cat.png");
+    await fetch(`${emulator.apiRoot}/bot${emulator.token}/sendPhoto`, { method: "POST", body: form });
+    const photo = emulator.callsTo("sendPhoto")[0]?.params.photo as { contentType: string; data: Buffer };
+    expect(emulator.callsTo("sendPhoto")[0]?.params.caption).toBe("second");
+    expect(photo.contentType).toBe("image/png");
+    expect(photo.data.toString("utf8")).toBe("png bytes");
+  });
+
+  it("reads a damaged multipart body as no parameters, and keeps serving", async () => {
+    const boundary = "b0undary";
+    const damaged = `--${boundary}\r\nContent-Disposition: form-data; name="chat_id"\r\n\r\n5\r\n--${boundary}\r\nContent-Disp`;
+    for (const contentType of [`multipart/form-data; boundary=${boundary}`, "multipart/form-data"]) {
+      const response = await fetch(`${emulator.apiRoot}/bot${emulator.token}/sendMessage`, {
+        method: "POST",
+        headers: { "content-type": contentType },
+        body: damaged,
+      });
+      expect(response.status).toBe(400);
+    }
+    expect(emulator.callsTo("sendMessage").map((call) => call.params)).toEqual([{}, {}]);
+    expect((await callApi(emulator, "getMe")).status).toBe(200);
+  });
 });
 
 describe("the call recorder", () => {

@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createTelegramEmulator,
@@ -6,21 +6,25 @@ import {
   type TelegramEmulator,
   updates,
 } from "../../src/emulator/index.js";
-import { type Receiver, setWebhook, sleep, startReceiver } from "./helpers.js";
+import {
+  type RawWebhook,
+  type Receiver,
+  setWebhook,
+  sleep,
+  startRawWebhook,
+  startReceiver,
+} from "./helpers.js";
 
 let emulator: TelegramEmulator;
 let receiver: Receiver | undefined;
-let rawServer: Server | undefined;
-const rawSockets = new Set<Socket>();
+let raw: RawWebhook | undefined;
 
 afterEach(async () => {
   await emulator.close();
   await receiver?.close();
   receiver = undefined;
-  for (const socket of rawSockets) socket.destroy();
-  rawSockets.clear();
-  await new Promise<void>((resolve) => (rawServer ? rawServer.close(() => resolve()) : resolve()));
-  rawServer = undefined;
+  await raw?.close();
+  raw = undefined;
 });
 
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -41,16 +45,12 @@ function gaps(records: readonly DeliveryRecord[]): number[] {
 /** A raw TCP webhook whose behaviour per connection-level request is scripted. */
 async function rawWebhook(onRequest: (socket: Socket, index: number) => void): Promise<number> {
   let index = 0;
-  rawServer = createServer((socket) => {
-    rawSockets.add(socket);
+  raw = await startRawWebhook((socket) => {
     socket.on("data", (chunk) => {
       if (chunk.includes("\r\n\r\n")) onRequest(socket, index++);
     });
-    socket.on("error", () => {});
   });
-  await new Promise<void>((resolve) => rawServer?.listen(0, "127.0.0.1", resolve));
-  const address = rawServer.address();
-  return typeof address === "object" && address ? address.port : 0;
+  return raw.port;
 }
 
 describe("backoff", () => {
@@ -181,8 +181,7 @@ describe("transport errors", () => {
   it("records 'Connection refused' and retries", async () => {
     emulator = await createTelegramEmulator({ timeScale: 0.001 });
     const port = await rawWebhook(() => {});
-    await new Promise<void>((resolve) => rawServer?.close(() => resolve()));
-    rawServer = undefined;
+    await raw?.close();
     await setWebhook(emulator, { url: `http://127.0.0.1:${port}/` });
     emulator.sendUpdate(updates.message());
     await until(() => emulator.deliveries.length >= 3);

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
 import type { TelegramEmulator } from "../../src/emulator/index.js";
 
 /** A request the test webhook received. */
@@ -128,4 +128,36 @@ export async function setWebhook(
 /** Resolves after `ms` real milliseconds. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A raw TCP webhook from {@link startRawWebhook}. */
+export interface RawWebhook {
+  readonly url: string;
+  readonly port: number;
+  /** Destroys every connection and stops listening. */
+  close(): Promise<void>;
+}
+
+/** A TCP server on 127.0.0.1 whose every connection `onSocket` scripts byte by byte (errors are ignored). */
+export async function startRawWebhook(onSocket: (socket: Socket) => void): Promise<RawWebhook> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    onSocket(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    close: () => {
+      closed ??= new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      });
+      return closed;
+    },
+  };
 }

@@ -1,22 +1,18 @@
-import { createServer, type Server, type Socket } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTelegramEmulator, type TelegramEmulator, updates } from "../../src/emulator/index.js";
-import { type Receiver, setWebhook, startReceiver } from "./helpers.js";
+import { type RawWebhook, type Receiver, setWebhook, startRawWebhook, startReceiver } from "./helpers.js";
 
 let emulator: TelegramEmulator;
 let receiver: Receiver | undefined;
-let rawServer: Server | undefined;
-const rawSockets = new Set<Socket>();
+let raw: RawWebhook | undefined;
 
 afterEach(async () => {
   await emulator.close();
   await receiver?.close();
   receiver = undefined;
-  for (const socket of rawSockets) socket.destroy();
-  rawSockets.clear();
-  await new Promise<void>((resolve) => (rawServer ? rawServer.close(() => resolve()) : resolve()));
-  rawServer = undefined;
+  await raw?.close();
+  raw = undefined;
 });
 
 /** A webhook that answers each request with the next scripted reply: [content type, body, extra headers]. */
@@ -103,18 +99,14 @@ describe("a Bot API call in the webhook's reply", () => {
 
   it("reads a body without Content-Length or chunked encoding as empty, like the server", async () => {
     emulator = await createTelegramEmulator();
-    rawServer = createServer((socket) => {
-      rawSockets.add(socket);
+    raw = await startRawWebhook((socket) => {
       socket.on("data", () => {
         socket.write(
           'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"method":"sendMessage","chat_id":1,"text":"lost"}',
         );
       });
     });
-    await new Promise<void>((resolve) => rawServer?.listen(0, "127.0.0.1", resolve));
-    const address = rawServer.address();
-    const port = typeof address === "object" && address ? address.port : 0;
-    await setWebhook(emulator, { url: `http://127.0.0.1:${port}/` });
+    await setWebhook(emulator, { url: raw.url });
     emulator.sendUpdate(updates.message());
     await emulator.waitForIdle();
     expect(emulator.deliveries.map((record) => record.outcome)).toEqual(["delivered"]);
@@ -123,8 +115,7 @@ describe("a Bot API call in the webhook's reply", () => {
 
   it("reads a chunked reply split across packets", async () => {
     emulator = await createTelegramEmulator();
-    rawServer = createServer((socket) => {
-      rawSockets.add(socket);
+    raw = await startRawWebhook((socket) => {
       socket.on("data", () => {
         const json = JSON.stringify({ method: "sendMessage", chat_id: 3, text: "chunked" });
         const parts = [
@@ -136,10 +127,7 @@ describe("a Bot API call in the webhook's reply", () => {
         for (const [index, part] of parts.entries()) setTimeout(() => socket.write(part), index * 5);
       });
     });
-    await new Promise<void>((resolve) => rawServer?.listen(0, "127.0.0.1", resolve));
-    const address = rawServer.address();
-    const port = typeof address === "object" && address ? address.port : 0;
-    await setWebhook(emulator, { url: `http://127.0.0.1:${port}/` });
+    await setWebhook(emulator, { url: raw.url });
     emulator.sendUpdate(updates.message());
     await emulator.waitForIdle();
     expect(emulator.callsTo("sendMessage")[0]?.params).toEqual({ chat_id: 3, text: "chunked" });

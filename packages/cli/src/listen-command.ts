@@ -1,11 +1,17 @@
 import { Agent } from "node:http";
-import { parseArgs } from "node:util";
 import { type BotApi, createBotApi, TelegramApiError, TelehookError, type Update } from "@telehook/core";
 import { displayWebhookUrl, queueKeyOf } from "@telehook/core/internal";
-import { parseCommandArgs } from "./command-args.js";
+import {
+  type BackoffState,
+  isIgnoredReplyMethod,
+  nextRetryDelaySeconds,
+  webhookBody,
+} from "@telehook/testing";
 import { LISTEN_HELP } from "./help.js";
-import { UsageError } from "./parse-args.js";
-import { postUpdate, telegramBody } from "./webhook-post.js";
+import { httpUrlFlag } from "./http-url-flag.js";
+import { readFlags } from "./read-flags.js";
+import { UsageError } from "./usage-error.js";
+import { postUpdate } from "./webhook-post.js";
 
 /** What `telehook listen` needs from its caller. */
 export interface ListenContext {
@@ -23,15 +29,8 @@ interface Pending {
   readonly type: string;
   readonly key: string | undefined;
   attempt: number;
-  /** Telegram's backoff state: the last wait in seconds (starts at 1) and the number of failures. */
-  delay: number;
-  failures: number;
-}
-
-/** Methods Telegram ignores in a webhook reply. */
-function isIgnoredReplyMethod(method: string): boolean {
-  const lower = method.toLowerCase();
-  return lower.startsWith("get") || ["setwebhook", "deletewebhook", "close", "logout"].includes(lower);
+  /** Telegram's backoff state, as the emulator models it. */
+  readonly backoff: BackoffState;
 }
 
 const DEADLINE_MS = 60_000;
@@ -43,17 +42,18 @@ const DEADLINE_MS = 60_000;
  * Telegram only after a 2xx. Resolves with the exit code.
  */
 export async function runListen(context: ListenContext): Promise<number> {
-  const options = {
-    forward: { type: "string" },
-    "api-root": { type: "string" },
-    "secret-token": { type: "string" },
-    "delete-webhook": { type: "boolean" },
-    "max-connections": { type: "string" },
-    "poll-timeout": { type: "string" },
-    help: { type: "boolean", short: "h" },
-  } as const;
-  const { values, positionals } = parseCommandArgs(context.argv, "listen", Object.keys(options), (args) =>
-    parseArgs({ args, options, allowPositionals: true, strict: true }),
+  const { values, positionals } = readFlags(
+    context.argv,
+    {
+      forward: "string",
+      "api-root": "string",
+      "secret-token": "string",
+      "delete-webhook": "boolean",
+      "max-connections": "string",
+      "poll-timeout": "string",
+      help: "boolean",
+    },
+    "listen",
   );
   if (values.help) {
     context.out(LISTEN_HELP);
@@ -63,15 +63,7 @@ export async function runListen(context: ListenContext): Promise<number> {
   const forward = values.forward;
   if (forward === undefined)
     throw new UsageError("listen needs --forward <url>, e.g. http://localhost:3000/bot.");
-  let url: URL;
-  try {
-    url = new URL(forward);
-  } catch {
-    throw new UsageError("--forward must be an http:// or https:// URL.");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError("--forward must be an http:// or https:// URL.");
-  }
+  const url = httpUrlFlag(forward, "forward", "http://localhost:3000/bot");
   const maxConnections = wholeNumber(values["max-connections"], "max-connections") ?? 40;
   const pollTimeout = Math.min(wholeNumber(values["poll-timeout"], "poll-timeout") ?? 50, 50);
   const token = context.env.TELEGRAM_BOT_TOKEN;
@@ -207,7 +199,13 @@ class Relay {
 
   #add(update: Update): void {
     const type = Object.keys(update).find((key) => key !== "update_id") ?? "unknown";
-    const item: Pending = { update, type, key: queueKeyOf(update, type), attempt: 0, delay: 1, failures: 0 };
+    const item: Pending = {
+      update,
+      type,
+      key: queueKeyOf(update, type),
+      attempt: 0,
+      backoff: { delaySeconds: 1, failCount: 0 },
+    };
     this.#pending.set(update.update_id, item);
     if (item.key === undefined) {
       this.#ready.push(item);
@@ -243,7 +241,11 @@ class Relay {
     const started = performance.now();
     const outcome = await postUpdate({
       url,
-      body: telegramBody(item.update as unknown as Record<string, unknown>, item.type),
+      body: webhookBody(
+        item.update.update_id,
+        item.type,
+        (item.update as unknown as Record<string, unknown>)[item.type],
+      ),
       secretToken,
       agent: this.#agent,
       deadlineMs: DEADLINE_MS,
@@ -265,7 +267,7 @@ class Relay {
       outcome.kind === "response"
         ? `${outcome.status} ${outcome.reason}`.trimEnd()
         : `failed: ${outcome.error}`;
-    const waitS = this.#nextWait(item, outcome.kind === "response" ? outcome.retryAfter : 0);
+    const waitS = nextRetryDelaySeconds(item.backoff, outcome.kind === "response" ? outcome.retryAfter : 0);
     out(`${line}  ${problem}  ${latency}${attempt}  retry in ${waitS} s\n`);
     const timer = setTimeout(() => {
       this.#timers.delete(timer);
@@ -273,15 +275,6 @@ class Relay {
       this.#pump();
     }, waitS * 1000);
     this.#timers.add(timer);
-  }
-
-  /** Telegram's backoff: Retry-After if given; else 0 after the first failure, then doubling to 60–120 s. */
-  #nextWait(item: Pending, retryAfter: number): number {
-    if (retryAfter > 0) return retryAfter;
-    item.failures++;
-    if (item.failures === 1) return 0;
-    item.delay = Math.min(item.delay * 2, 60 + Math.floor(Math.random() * 61));
-    return item.delay;
   }
 
   async #runReply(reply: Record<string, unknown>): Promise<void> {
