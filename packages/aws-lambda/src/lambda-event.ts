@@ -15,11 +15,8 @@ export interface LambdaHttpEvent {
   readonly headers?: Readonly<Record<string, string | undefined>> | null | undefined;
   /** Every value of every header (REST APIs, and ALB with multi-value headers turned on). */
   readonly multiValueHeaders?: Readonly<Record<string, readonly string[] | undefined>> | null | undefined;
-  /** The body as text, or base64 when `isBase64Encoded`; null or absent when there is none. */
   readonly body?: string | null | undefined;
-  /** Whether `body` is base64 (binary content types, and function URLs for most bodies). */
   readonly isBase64Encoded?: boolean | undefined;
-  /** Where the request came from: what tells the event's source and the peer's address apart. */
   readonly requestContext?:
     | {
         /** Payload 2.0: the method and the peer's address. */

@@ -9,17 +9,13 @@ import type { LambdaEventSource } from "./lambda-event.js";
  * all accept it.
  */
 export interface LambdaHttpResult {
-  /** The HTTP status the core decided. */
   statusCode: number;
   /** ALB only, e.g. `"200 OK"`. */
   statusDescription?: string;
-  /** The response headers, except on ALB with multi-value headers. */
   headers?: Record<string, string>;
   /** ALB with multi-value headers only. */
   multiValueHeaders?: Record<string, string[]>;
-  /** The response body as text; `""` when there is none. */
   body: string;
-  /** Always `false`: telehook's answers are text. */
   isBase64Encoded: boolean;
 }
 

@@ -6,9 +6,7 @@ import type { WebhookReply } from "./delivery/webhook-reply.js";
  * `"sign_data"` or `"sent_transaction"` (with wallet fields). Bot API 10.4.
  */
 export interface WidgetQueryType {
-  /** The kind of request; a kind added to the Bot API later arrives as its own string. */
   readonly type: "data" | "sign_data" | "sent_transaction" | (string & {});
-  /** The fields of that kind, such as the wallet card of `"data"`. */
   readonly [field: string]: unknown;
 }
 
@@ -18,23 +16,15 @@ export interface WidgetQueryType {
  * with `answerWidgetQuery` within 15 seconds.
  */
 export interface WidgetQuery {
-  /** Unique identifier of the query, for `answerWidgetQuery`. */
   readonly id: string;
-  /** The user who opened the widget. */
   readonly from: User;
-  /** Global identifier of the chat the widget's message is in, as in a callback query. */
   readonly chat_instance: string;
-  /** What the widget asks for. */
   readonly type: WidgetQueryType;
   /** Data sent by the widget; a client can send anything here. */
   readonly data: string;
-  /** Optional. The chat of the message with the widget; absent for a widget in an inline message. */
   readonly chat?: Chat;
-  /** Optional. The message with the widget, when it is in a chat. */
   readonly message_id?: number;
-  /** Optional. The inline message with the widget, when it was sent via the bot in inline mode. */
   readonly inline_message_id?: string;
-  /** Optional. The type of the chat the widget was opened from. */
   readonly chat_type?: string;
   /** Set when the widget is a shared one. */
   readonly widget_id?: string;
@@ -45,15 +35,10 @@ export interface WidgetQuery {
  * `answerWidgetQuery` within 15 seconds.
  */
 export interface SharedWidgetQuery {
-  /** Unique identifier of the query, for `answerWidgetQuery`. */
   readonly id: string;
-  /** The user who opened the shared widget. */
   readonly from: User;
-  /** What the widget asks for. */
   readonly type: WidgetQueryType;
-  /** Data sent by the widget; a client can send anything here. */
   readonly data: string;
-  /** The shared widget's identifier. */
   readonly widget_id: string;
 }
 
