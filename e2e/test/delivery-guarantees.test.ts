@@ -372,7 +372,7 @@ describe.concurrent.each(ADAPTERS)("%s", (adapter) => {
 describe.concurrent("chat_member updates, which Telegram queues by member", () => {
   // telegram-bot-api (Client::add_update_chat_member) queues a chat_member update by the member whose
   // status changed (old_chat_member's user), not by the chat or by the admin who acted; so do telehook's
-  // queueKeyOf and the emulator's.
+  // queueKeyOf and the emulator's webhookQueueIdOf.
   test("updates about one member are delivered one at a time; an admin's change to another member is not held back", async ({
     expect,
     onTestFinished,

@@ -1,4 +1,5 @@
-import { ensureWebhook, splitFingerprint, type WebhookInfo } from "@telehook/core";
+import { ensureWebhook, type WebhookInfo } from "@telehook/core";
+import { splitFingerprint } from "@telehook/core/internal";
 import { formatTime, formatWebhookInfo } from "./format-info.js";
 import { UsageError } from "./usage-error.js";
 import {

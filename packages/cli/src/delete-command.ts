@@ -1,4 +1,4 @@
-import { displayWebhookUrl } from "@telehook/core";
+import { displayWebhookUrl } from "@telehook/core/internal";
 import { botApi, COMMON_FLAGS, type WebhookCommand } from "./webhook-command.js";
 
 /** `telehook delete [--drop-pending-updates]`: removes the webhook and says what happens to pending updates. */

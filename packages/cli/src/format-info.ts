@@ -1,4 +1,5 @@
-import { displayWebhookUrl, type WebhookInfo } from "@telehook/core";
+import type { WebhookInfo } from "@telehook/core";
+import { displayWebhookUrl } from "@telehook/core/internal";
 
 /** A Unix time as ISO 8601 with its age, e.g. `2026-05-01T10:00:00.000Z (3 min ago)`. */
 export function formatTime(unixSeconds: number, now = Date.now()): string {

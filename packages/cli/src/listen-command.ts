@@ -1,13 +1,6 @@
 import { Agent } from "node:http";
-import {
-  type BotApi,
-  createBotApi,
-  displayWebhookUrl,
-  queueKeyOf,
-  TelegramApiError,
-  TelehookError,
-  type Update,
-} from "@telehook/core";
+import { type BotApi, createBotApi, TelegramApiError, TelehookError, type Update } from "@telehook/core";
+import { displayWebhookUrl, queueKeyOf } from "@telehook/core/internal";
 import {
   type BackoffState,
   isIgnoredReplyMethod,
@@ -232,10 +225,13 @@ class Relay {
       const item = this.#ready.shift();
       if (item === undefined) return;
       this.#inFlight++;
-      this.#deliver(item).finally(() => {
-        this.#inFlight--;
-        this.#pump();
-      });
+      this.#deliver(item)
+        // A delivery that throws (say, a closed output stream) is told, not left as an unhandled rejection.
+        .catch((error: unknown) => this.#options.out(`${stamp()}  delivery failed: ${describe(error)}\n`))
+        .finally(() => {
+          this.#inFlight--;
+          this.#pump();
+        });
     }
   }
 

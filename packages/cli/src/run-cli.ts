@@ -1,4 +1,5 @@
-import { redactSecret, redactToken, TelehookError } from "@telehook/core";
+import { redactToken, TelehookError } from "@telehook/core";
+import { redactSecret } from "@telehook/core/internal";
 import { checkCommand } from "./check-command.js";
 import { deleteCommand } from "./delete-command.js";
 import { runEmulator } from "./emulator-command.js";

@@ -1,4 +1,5 @@
-import { displayWebhookUrl, ensureWebhook } from "@telehook/core";
+import { ensureWebhook } from "@telehook/core";
+import { displayWebhookUrl } from "@telehook/core/internal";
 import { UsageError } from "./usage-error.js";
 import { COMMON_FLAGS, CONFIG_FLAGS, type WebhookCommand, webhookOptions } from "./webhook-command.js";
 

@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import {
   createBotApi,
-  displayWebhookUrl,
   type EnsureWebhookOptions,
   type KnownUpdateType,
   type WebhookInfo,
 } from "@telehook/core";
+import { displayWebhookUrl } from "@telehook/core/internal";
 import type { FlagValues } from "./read-flags.js";
 import { UsageError } from "./usage-error.js";
 

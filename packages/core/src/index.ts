@@ -32,40 +32,14 @@ export {
   type EnsureWebhookResult,
   ensureWebhook,
 } from "./bot-api/ensure-webhook.js";
-export { isLocalApiRoot } from "./bot-api/local-mode.js";
-export {
-  type EnsureWebhookMode,
-  type EnsureWebhookOptions,
-  type PreparedWebhook,
-  prepareWebhook,
-} from "./bot-api/prepare-webhook.js";
-export { redactSecret, redactToken } from "./bot-api/redact.js";
-export {
-  FINGERPRINT_PARAM,
-  removeFingerprint,
-  splitFingerprint,
-  webhookFingerprint,
-} from "./bot-api/secret-fingerprint.js";
+export type { EnsureWebhookMode, EnsureWebhookOptions } from "./bot-api/prepare-webhook.js";
+export { redactToken } from "./bot-api/redact.js";
 export { TelegramApiError, type TelegramApiErrorDetails } from "./bot-api/telegram-api-error.js";
-export { DEFAULT_ALLOWED_UPDATES, UPDATE_TYPES_IN_SERVER_ORDER } from "./bot-api/update-types.js";
-export {
-  type ValidatedWebhookConfig,
-  validateWebhookConfig,
-  type WebhookConfig,
-} from "./bot-api/webhook-config.js";
-export {
-  type DesiredWebhook,
-  diffWebhookInfo,
-  displayWebhookUrl,
-  type WebhookDifference,
-  type WebhookField,
-} from "./bot-api/webhook-diff.js";
-export {
-  createWebhookRegistration,
-  type WebhookRegistration,
-  type WebhookRegistrationConfig,
-  type WebhookRegistrationOptions,
-  type WebhookRegistrationOutcome,
+export type { WebhookConfig } from "./bot-api/webhook-config.js";
+export type { WebhookDifference, WebhookField } from "./bot-api/webhook-diff.js";
+export type {
+  WebhookRegistrationConfig,
+  WebhookRegistrationOutcome,
 } from "./bot-api/webhook-registration.js";
 export {
   type ClaimResult,
@@ -76,7 +50,6 @@ export {
   type MemoryStoreOptions,
 } from "./delivery/delivery-store.js";
 export type { ErrorPolicy } from "./delivery/error-policy.js";
-export { queueKeyOf } from "./delivery/queue-key.js";
 export type { WebhookReply, WebhookReplyMethod } from "./delivery/webhook-reply.js";
 export { TelehookError, type TelehookErrorCode } from "./errors.js";
 export type { RequestEvent, UpdateEvent, WebhookEvent, WebhookInstrumentation } from "./events.js";
@@ -96,8 +69,7 @@ export type { WebhookOptions } from "./options.js";
 export type { BodyInput } from "./read-body.js";
 export type { Rejection, RejectionReason } from "./rejection.js";
 export type { WebhookResult } from "./result.js";
-export { assertValidSecretToken, SECRET_TOKEN_HEADER } from "./secret-token.js";
-export { type SourceIpOptions, TELEGRAM_SOURCE_RANGES, usesPeerAddress } from "./source-ip.js";
+export { type SourceIpOptions, TELEGRAM_SOURCE_RANGES } from "./source-ip.js";
 export type { WebhookStats } from "./stats.js";
 export {
   isKnownUpdateType,

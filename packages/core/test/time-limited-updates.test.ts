@@ -1,4 +1,5 @@
-import { createWebhookHandler, queueKeyOf, type Update, type UpdateType } from "@telehook/core";
+import { createWebhookHandler, type Update, type UpdateType } from "@telehook/core";
+import { queueKeyOf } from "@telehook/core/internal";
 import { describe, expect, test } from "vitest";
 import { SECRET, telegramRequest } from "./helpers.js";
 

@@ -31,7 +31,32 @@ import {
 import { bodyParserResult, toWebhookRequest, writeWebhookResult } from "@telehook/node";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 
-export * from "@telehook/core";
+// What a user of this adapter needs from @telehook/core, so that it is imported from one place: the error
+// class, the update and handler types, and the types its options and controls are made of.
+export {
+  type CloseResult,
+  type DeliveryStore,
+  type ErrorPolicy,
+  type LogLevel,
+  type Rejection,
+  type RejectionReason,
+  type SourceIpOptions,
+  TelehookError,
+  type TelehookErrorCode,
+  type Update,
+  type UpdateContext,
+  type UpdateHandler,
+  type UpdateType,
+  type WebhookControls,
+  type WebhookEvent,
+  type WebhookInstrumentation,
+  type WebhookLogger,
+  type WebhookOptions,
+  type WebhookRegistrationConfig,
+  type WebhookRegistrationOutcome,
+  type WebhookReply,
+  type WebhookStats,
+} from "@telehook/core";
 
 /**
  * Options of the Express `telegramWebhook`: exactly the core's options. The path comes from where you

@@ -21,17 +21,42 @@
  */
 import {
   createWebhookHandler,
-  usesPeerAddress,
   type WebhookControls,
   type WebhookOptions,
   type WebhookRequest,
   webhookControls,
 } from "@telehook/core";
+import { usesPeerAddress } from "@telehook/core/internal";
 import { type NodeRequest, toWebhookRequest } from "@telehook/node";
 import type { Context, MiddlewareHandler } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
 
-export * from "@telehook/core";
+// What a user of this adapter needs from @telehook/core, so that it is imported from one place: the error
+// class, the update and handler types, and the types its options and controls are made of.
+export {
+  type CloseResult,
+  type DeliveryStore,
+  type ErrorPolicy,
+  type LogLevel,
+  type Rejection,
+  type RejectionReason,
+  type SourceIpOptions,
+  TelehookError,
+  type TelehookErrorCode,
+  type Update,
+  type UpdateContext,
+  type UpdateHandler,
+  type UpdateType,
+  type WebhookControls,
+  type WebhookEvent,
+  type WebhookInstrumentation,
+  type WebhookLogger,
+  type WebhookOptions,
+  type WebhookRegistrationConfig,
+  type WebhookRegistrationOutcome,
+  type WebhookReply,
+  type WebhookStats,
+} from "@telehook/core";
 
 /**
  * Options of the Hono `telegramWebhook`: the core's options and, for the `sourceIp` allowlist, how to learn

@@ -18,19 +18,33 @@
  * createServer(webhook).listen(3000);
  */
 
+// What a user of this adapter needs from @telehook/core, so that it is imported from one place: the error
+// class, the update and handler types, and the types its options and controls are made of.
 export {
   type CloseResult,
+  type DeliveryStore,
+  type ErrorPolicy,
+  type LogLevel,
   type Rejection,
   type RejectionReason,
+  type SourceIpOptions,
   TelehookError,
   type TelehookErrorCode,
   type Update,
   type UpdateContext,
   type UpdateHandler,
+  type UpdateType,
   type WebhookControls,
+  type WebhookEvent,
+  type WebhookInstrumentation,
+  type WebhookLogger,
   type WebhookOptions,
+  type WebhookRegistrationConfig,
+  type WebhookRegistrationOutcome,
+  type WebhookReply,
   type WebhookRequest,
   type WebhookResult,
+  type WebhookStats,
 } from "@telehook/core";
 export { bodyParserResult, type NodeRequest, toWebhookRequest } from "./incoming-request.js";
 export { type NodeWebhookListener, type NodeWebhookOptions, telegramWebhook } from "./node-webhook.js";

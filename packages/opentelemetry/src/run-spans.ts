@@ -34,7 +34,7 @@ interface Run {
 }
 
 /** The attributes every `process telegram` span starts with. */
-export function updateAttributes(event: UpdateEvent<string>): Attributes {
+function updateAttributes(event: UpdateEvent<string>): Attributes {
   const attributes: Attributes = {
     [ATTR_MESSAGING_SYSTEM]: MESSAGING_SYSTEM,
     [ATTR_MESSAGING_OPERATION_TYPE]: OPERATION,

@@ -1,12 +1,7 @@
 import { metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import {
-  createMemoryStore,
-  type DeliveryStore,
-  telegramWebhook,
-  type Update,
-  type WebhookOptions,
-} from "@telehook/express";
+import { createMemoryStore } from "@telehook/core";
+import { type DeliveryStore, telegramWebhook, type Update, type WebhookOptions } from "@telehook/express";
 import { openTelemetry } from "@telehook/opentelemetry";
 import { CONFORMANCE_SECRET, telegramHeaders } from "@telehook/testing/conformance";
 import express from "express";

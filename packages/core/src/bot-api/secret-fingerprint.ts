@@ -21,7 +21,7 @@
  */
 
 /** The query parameter that carries the fingerprint. */
-export const FINGERPRINT_PARAM = "telehook";
+const FINGERPRINT_PARAM = "telehook";
 const ITERATIONS = 100_000;
 const encoder = new TextEncoder();
 

@@ -27,10 +27,15 @@ export interface TelegramApiErrorDetails {
  * }
  */
 export class TelegramApiError extends TelehookError implements TelegramApiErrorDetails {
+  /** {@inheritDoc TelegramApiErrorDetails.method} */
   readonly method: string;
+  /** {@inheritDoc TelegramApiErrorDetails.errorCode} */
   readonly errorCode: number;
+  /** {@inheritDoc TelegramApiErrorDetails.description} */
   readonly description: string;
+  /** {@inheritDoc TelegramApiErrorDetails.retryAfter} */
   readonly retryAfter: number | undefined;
+  /** {@inheritDoc TelegramApiErrorDetails.migrateToChatId} */
   readonly migrateToChatId: number | undefined;
 
   /** `note`, if given, is added to the message in parentheses, e.g. how long telehook kept retrying. */

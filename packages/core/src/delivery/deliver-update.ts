@@ -246,14 +246,19 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   function askStore(execution: Execution): void {
     execution.storeTimer = undefined;
     const granted = claimUpdate(execution.claim, execution.update);
-    if (granted instanceof Promise) granted.then((settled) => claimSettled(execution, settled));
+    // Detached on purpose, here and at the other store calls below: the pipeline stays synchronous for a
+    // store that answers synchronously, and callStore's promise never rejects (a failure resolves to a
+    // StoreFailure), while what runs after it is telehook's own code, which gives hooks' throws to their
+    // own handlers.
+    if (granted instanceof Promise) void granted.then((settled) => claimSettled(execution, settled));
     else claimSettled(execution, granted);
   }
 
   function claimSettled(execution: Execution, granted: ClaimResult | StoreFailure): void {
     if (execution.phase !== "waiting") {
       // The deadline already answered 503: give back a claim that came too late.
-      if (granted === "claimed") tellStore("release", execution.claim, execution.update);
+      // Detached: tellStore never rejects, and reports a failed store itself.
+      if (granted === "claimed") void tellStore("release", execution.claim, execution.update);
       return;
     }
     if (granted === "claimed") {
@@ -342,7 +347,8 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
         answer instanceof StoreFailure ? answer : new StoreFailure(new TypeError("the leases were lost"));
       storeFailed("renew the leases of", update, failure, claim.owner);
     };
-    if (kept instanceof Promise) kept.then(check);
+    // Detached: callStore's promise never rejects; check reports a lost lease itself.
+    if (kept instanceof Promise) void kept.then(check);
     else check(kept);
     execution.storeTimer = startTimer(Math.max(1, Math.floor(options.leaseMs / 3)), () =>
       renewLeases(execution),
@@ -355,7 +361,8 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     execution.abandoned = true;
     execution.storeTimer?.cancel();
     // Telegram has its 200 and will not send the update again: it is done, and its chat is free everywhere.
-    if (execution.claimed) tellStore("confirm", execution.claim, execution.update);
+    // Detached: tellStore never rejects, and reports a failed store itself.
+    if (execution.claimed) void tellStore("confirm", execution.claim, execution.update);
     execution.claimed = false;
     execution.place?.leave();
     const { update_id } = execution.update;
@@ -381,7 +388,8 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     execution.phase = "settling";
     execution.timer?.cancel();
     execution.storeTimer?.cancel();
-    if (result instanceof Promise) result.then((answer) => end(execution, answer));
+    // Detached: a pending result only waits for the store to be told (tellStore), which never rejects.
+    if (result instanceof Promise) void result.then((answer) => end(execution, answer));
     else end(execution, result);
   }
 
@@ -520,7 +528,8 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     };
     // A claim granted after we stopped waiting (a client that queued it while offline) is given back at once.
     const giveBack = (late: unknown) => {
-      if (late === "claimed") tellStore("release", claim, update);
+      // Detached: tellStore never rejects, and reports a failed store itself.
+      if (late === "claimed") void tellStore("release", claim, update);
     };
     const granted = callStore(() => (store as DeliveryStore).claim(claim), options.storeTimeoutMs, giveBack);
     return granted instanceof Promise ? granted.then(check) : check(granted);

@@ -1,13 +1,8 @@
 import { request as httpRequest } from "node:http";
-import {
-  createWebhookRegistration,
-  type EnsureWebhookOptions,
-  ensureWebhook,
-  TelegramApiError,
-  TelehookError,
-} from "@telehook/core";
+import { type EnsureWebhookOptions, ensureWebhook, TelegramApiError, TelehookError } from "@telehook/core";
 import { createTelegramEmulator, type TelegramEmulator, updates } from "@telehook/testing";
 import { afterEach, describe, expect, test } from "vitest";
+import { createWebhookRegistration } from "../../src/bot-api/webhook-registration.js";
 import { closedPort, expectNothingLeaks, loopbackServer, reply } from "./loopback-server.js";
 
 // ensureWebhook against @telehook/testing's emulator: a real Bot API over HTTP on 127.0.0.1, with

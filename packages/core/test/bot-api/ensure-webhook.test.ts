@@ -1,13 +1,8 @@
 import type { ServerResponse } from "node:http";
-import {
-  createWebhookRegistration,
-  ensureWebhook,
-  prepareWebhook,
-  TelegramApiError,
-  TelehookError,
-  type WebhookInfo,
-} from "@telehook/core";
+import { ensureWebhook, TelegramApiError, TelehookError, type WebhookInfo } from "@telehook/core";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { prepareWebhook } from "../../src/bot-api/prepare-webhook.js";
+import { createWebhookRegistration } from "../../src/bot-api/webhook-registration.js";
 import {
   closedPort,
   expectNothingLeaks,

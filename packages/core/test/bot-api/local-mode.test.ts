@@ -1,5 +1,5 @@
-import { isLocalApiRoot } from "@telehook/core";
 import { expect, test } from "vitest";
+import { isLocalApiRoot } from "../../src/bot-api/local-mode.js";
 
 test.each([
   "http://127.0.0.1:8081",

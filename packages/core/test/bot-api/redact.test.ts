@@ -1,4 +1,5 @@
-import { redactSecret, redactToken } from "@telehook/core";
+import { redactToken } from "@telehook/core";
+import { redactSecret } from "@telehook/core/internal";
 import { describe, expect, test } from "vitest";
 
 const TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";

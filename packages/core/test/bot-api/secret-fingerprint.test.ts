@@ -1,5 +1,9 @@
-import { removeFingerprint, splitFingerprint, webhookFingerprint } from "@telehook/core";
 import { describe, expect, test } from "vitest";
+import {
+  removeFingerprint,
+  splitFingerprint,
+  webhookFingerprint,
+} from "../../src/bot-api/secret-fingerprint.js";
 
 const baseUrl = "https://bot.example.com/telegram";
 

@@ -1,5 +1,6 @@
-import { TelehookError, validateWebhookConfig, type WebhookConfig } from "@telehook/core";
+import { TelehookError, type WebhookConfig } from "@telehook/core";
 import { describe, expect, test } from "vitest";
+import { validateWebhookConfig } from "../../src/bot-api/webhook-config.js";
 
 const SECRET = "s3cret_for-tests";
 const base: WebhookConfig = { url: "https://bot.example.com/telegram", secretToken: SECRET };

@@ -1,10 +1,6 @@
-import {
-  DEFAULT_ALLOWED_UPDATES,
-  type DesiredWebhook,
-  diffWebhookInfo,
-  displayWebhookUrl,
-} from "@telehook/core";
 import { describe, expect, test } from "vitest";
+import { DEFAULT_ALLOWED_UPDATES } from "../../src/bot-api/update-types.js";
+import { type DesiredWebhook, diffWebhookInfo, displayWebhookUrl } from "../../src/bot-api/webhook-diff.js";
 
 const desired: DesiredWebhook = {
   url: "https://bot.example.com/telegram?telehook=fp1",

@@ -1,5 +1,5 @@
 /** The longest `Retry-After` the server honours, in seconds. */
-export const MAX_RETRY_AFTER_SECONDS = 3600;
+const MAX_RETRY_AFTER_SECONDS = 3600;
 
 /** Backoff state of one update, which starts at `delay = 1` and no failures. */
 export interface BackoffState {

@@ -11,6 +11,7 @@ export interface ResponseParameters {
  * (see `TelegramEmulator.onMethod`) to make the emulator answer a call with it.
  */
 export class BotApiError extends Error {
+  /** Always `"BotApiError"`. */
   override readonly name = "BotApiError";
   /** The `error_code`, which is also the HTTP status. */
   readonly errorCode: number;

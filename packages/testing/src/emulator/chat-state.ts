@@ -3,16 +3,25 @@ export type ChatInfo = Record<string, unknown> & { readonly id: number; readonly
 
 /** A message the emulator knows to exist: seen in an update, or sent by the bot. */
 export interface ChatMessage {
+  /** The message's id within its chat. */
   readonly message_id: number;
+  /** The chat it is in. */
   readonly chat: ChatInfo;
+  /** Unix time it was sent, on the emulator's clock. */
   readonly date: number;
+  /** Who sent it, as a Bot API `User`. */
   readonly from?: Record<string, unknown>;
+  /** Its text, as last edited. */
   text?: string;
+  /** The caption of a media message, as last edited. */
   caption?: string;
+  /** Its inline keyboard, as last edited. */
   reply_markup?: Record<string, unknown>;
+  /** Unix time of its last edit. */
   edit_date?: number;
   /** Set once the message was deleted. */
   deleted?: boolean;
+  /** Any other field of the Bot API's `Message`, as the bot sent it. */
   [field: string]: unknown;
 }
 

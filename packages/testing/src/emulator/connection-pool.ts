@@ -2,7 +2,7 @@ import type { EmulatorClock } from "./clock.js";
 import { type ConnectionTarget, WebhookConnection } from "./webhook-connection.js";
 
 /** A keep-alive connection with nothing in flight is closed after this long (emulated ms). */
-export const IDLE_CONNECTION_TIMEOUT_MS = 60_000;
+const IDLE_CONNECTION_TIMEOUT_MS = 60_000;
 
 interface IdleConnection {
   readonly connection: WebhookConnection;

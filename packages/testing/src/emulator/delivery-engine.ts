@@ -11,16 +11,16 @@ import type { WebhookConnection } from "./webhook-connection.js";
 import type { WebhookTarget } from "./webhook-target.js";
 
 /** Without a 2xx for this long, delivery is "unhealthy": one connection, a new one at most every 2 s. */
-export const HEALTHY_WINDOW_MS = 10_000;
+const HEALTHY_WINDOW_MS = 10_000;
 /** While unhealthy (and right after setWebhook), new connections open at most this often. */
-export const UNHEALTHY_CONNECT_INTERVAL_MS = 2000;
+const UNHEALTHY_CONNECT_INTERVAL_MS = 2000;
 /** The request line and headers must fit in this many bytes, or the update is never sent. */
-export const MAX_REQUEST_HEAD_BYTES = 4096;
+const MAX_REQUEST_HEAD_BYTES = 4096;
 /** What the server records when the request head is too big. */
-export const URL_TOO_LONG = "URL is too long";
+const URL_TOO_LONG = "URL is too long";
 
 /** If every HTTP answer has been 410 for this long, the server deletes the webhook. */
-export const GONE_DROP_TIMEOUT_MS = 23 * 60 * 60 * 1000;
+const GONE_DROP_TIMEOUT_MS = 23 * 60 * 60 * 1000;
 
 /** The webhook a delivery engine serves, and what it reports back to its bot. */
 export interface DeliveryEngineOptions {

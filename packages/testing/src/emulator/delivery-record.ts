@@ -15,7 +15,7 @@ export interface DeliveryRecord {
   readonly updateId: number;
   /** The update's type key, such as `"message"`. */
   readonly updateType: string;
-  /** The delivery queue (per chat, per user for queries); see `queueKeyOf`. */
+  /** The delivery queue (per chat, per user for queries); see `webhookQueueIdOf`. */
   readonly queueKey: number;
   /** 1 for the first attempt, 2 for the first retry, …; for a drop, the attempts made before it. */
   readonly attempt: number;

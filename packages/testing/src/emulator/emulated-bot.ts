@@ -12,7 +12,7 @@ import type { MethodOutcome } from "./envelope.js";
 import { GetUpdatesThrottle, getUpdates, type LongPoll } from "./get-updates.js";
 import { KNOWN_METHODS } from "./known-methods.js";
 import { plausibleResult } from "./method-results.js";
-import { queueKeyOf } from "./queue-key.js";
+import { webhookQueueIdOf } from "./queue-key.js";
 import { type CallSource, isIgnoredReplyMethod, type RecordedCall } from "./recorded-call.js";
 import { argString, type CallParams } from "./request-params.js";
 import { processSetWebhook } from "./set-webhook.js";
@@ -117,7 +117,7 @@ export class EmulatedBot {
     const entry: StoredUpdate = {
       id,
       type,
-      queueKey: queueKeyOf(type, payload),
+      queueKey: webhookQueueIdOf(type, payload),
       expiresAt: expiresAt(type, payload, now, Date.now()),
       body,
       done: false,

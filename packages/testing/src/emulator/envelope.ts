@@ -9,14 +9,14 @@ export interface MethodOutcome {
 }
 
 /** The body of a successful reply: `{"ok":true,"result":…}` plus `description` when there is one. */
-export function okBody(outcome: MethodOutcome): Record<string, unknown> {
+function okBody(outcome: MethodOutcome): Record<string, unknown> {
   return outcome.description === undefined
     ? { ok: true, result: outcome.result }
     : { ok: true, result: outcome.result, description: outcome.description };
 }
 
 /** The body of a failed reply: `{"ok":false,"error_code":…,"description":…}` plus `parameters` if any. */
-export function errorBody(error: BotApiError): Record<string, unknown> {
+function errorBody(error: BotApiError): Record<string, unknown> {
   const body: Record<string, unknown> = {
     ok: false,
     error_code: error.errorCode,

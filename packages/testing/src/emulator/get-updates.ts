@@ -19,7 +19,7 @@ const OTHER_POLLER =
   "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running";
 
 /** The longest long poll the server allows, in seconds. */
-export const LONG_POLL_MAX_TIMEOUT_S = 50;
+const LONG_POLL_MAX_TIMEOUT_S = 50;
 
 /**
  * The server's getUpdates throttling for one bot: a repeated offset within 3 s waits at least 3 s, within

@@ -28,7 +28,7 @@ export type ParseResult =
   | { readonly kind: "error"; readonly error: string };
 
 /** Response headers may total at most 256 KiB. */
-export const MAX_HEADER_BYTES = 256 * 1024;
+const MAX_HEADER_BYTES = 256 * 1024;
 
 const PARTIAL: ParseResult = { kind: "partial" };
 const HEADER_END = Buffer.from("\r\n\r\n");

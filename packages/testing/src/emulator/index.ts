@@ -14,7 +14,7 @@
  * @module
  */
 export * from "../updates/index.js";
-export { asciiJson, webhookBody } from "./ascii-json.js";
+export { asciiJson } from "./ascii-json.js";
 export { BotApiError, type ResponseParameters } from "./bot-api-error.js";
 export type { BotInfo } from "./bot-profile.js";
 export { BOT_TOKEN_PATTERN, DEFAULT_BOT_TOKEN } from "./bot-token.js";
@@ -25,7 +25,7 @@ export type { DeliveryRecord, DropReason } from "./delivery-record.js";
 export type { MethodHandler } from "./emulated-bot.js";
 export type { TelegramEmulatorOptions } from "./emulator-options.js";
 export type { UploadedFile } from "./multipart.js";
-export { queueKeyOf } from "./queue-key.js";
+export { webhookQueueIdOf } from "./queue-key.js";
 export type { CallSource, RecordedCall } from "./recorded-call.js";
 export type { CallParams } from "./request-params.js";
 export type {
@@ -35,5 +35,5 @@ export type {
   WaitForCallOptions,
   WaitForIdleOptions,
 } from "./telegram-emulator.js";
-export { SERVER_UPDATE_TYPE_ORDER, type ServerUpdateType } from "./update-types.js";
+export { SERVER_UPDATE_TYPE_ORDER } from "./update-types.js";
 export type { WebhookInfo } from "./webhook-info.js";

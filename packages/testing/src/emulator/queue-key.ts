@@ -6,7 +6,7 @@
  * is in flight or in backoff at a time, in update_id order; different queues are delivered in parallel.
  * The high bits keep types apart: `chat_id + k·2^33` or `user_id + k·2^33`.
  */
-export function queueKeyOf(type: string, payload: unknown): number {
+export function webhookQueueIdOf(type: string, payload: unknown): number {
   const p = asRecord(payload);
   switch (type) {
     case "message":

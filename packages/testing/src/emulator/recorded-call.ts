@@ -18,6 +18,7 @@ export interface RecordedCall {
    * JSON body (or webhook reply); `{ filename, contentType, size, data }` for uploaded files.
    */
   readonly params: CallParams;
+  /** Where the call came from: see {@link CallSource}. */
   readonly source: CallSource;
   /** When it arrived, in emulated ms since the epoch. */
   readonly at: number;

@@ -9,7 +9,7 @@ import { resolveWebhookTarget } from "./webhook-target.js";
 import { parseWebhookUrl } from "./webhook-url.js";
 
 /** The largest certificate file setWebhook accepts (3 MiB). */
-export const MAX_CERTIFICATE_BYTES = 3 * 1024 * 1024;
+const MAX_CERTIFICATE_BYTES = 3 * 1024 * 1024;
 
 const SECRET_TOKEN_PATTERN = /^[A-Za-z0-9_-]*$/;
 

@@ -3,13 +3,21 @@ import type { EmulatedBot } from "./emulated-bot.js";
 
 /** getWebhookInfo's result, keys in the server's order; optional keys are left out, never null. */
 export interface WebhookInfo {
+  /** The webhook URL, or `""` when none is set. */
   url: string;
+  /** Whether `setWebhook` was given a self-signed certificate. */
   has_custom_certificate: boolean;
+  /** Updates waiting to be delivered. */
   pending_update_count: number;
+  /** Unix time of the last failed delivery; kept after later successes, cleared by set/delete. */
   last_error_date?: number;
+  /** Why the last delivery failed, worded as the server words it. */
   last_error_message?: string;
+  /** Connections the emulator opens to the webhook at most, while one is set. */
   max_connections?: number;
+  /** The IP address the webhook's host resolved to, while one is set. */
   ip_address?: string;
+  /** The update types delivered, when not the default set. */
   allowed_updates?: string[];
 }
 

@@ -5,12 +5,12 @@ import type { BodyPolicy, ParsedResponse } from "./http-response-parser.js";
 import { bodyKindOf, parseBodyParams } from "./request-params.js";
 
 /** The most a JSON or urlencoded reply body may hold (1 MiB). */
-export const MAX_REPLY_PARAMETERS_BYTES = 1024 * 1024;
+const MAX_REPLY_PARAMETERS_BYTES = 1024 * 1024;
 /** The most a multipart reply body may hold. */
 const MAX_MULTIPART_REPLY_BYTES = 64 * 1024 * 1024;
 
-export const TOO_MANY_PARAMETERS = "Request Entity Too Large: too many parameters";
-export const BAD_CONTENT_ENCODING = "Unsupported Media Type: unsupported content-encoding";
+const TOO_MANY_PARAMETERS = "Request Entity Too Large: too many parameters";
+const BAD_CONTENT_ENCODING = "Unsupported Media Type: unsupported content-encoding";
 
 function isSuccess(status: number): boolean {
   return status >= 200 && status <= 299;

@@ -8,7 +8,9 @@ import { delimiter, join } from "node:path";
 export interface TestRedis {
   /** `redis://127.0.0.1:<port>` (or `TELEHOOK_REDIS_URL`). */
   readonly url: string;
+  /** The host of `url`. */
   readonly host: string;
+  /** The port of `url`. */
   readonly port: number;
   /** This process started the server (it can stop and restart it), rather than `TELEHOOK_REDIS_URL`. */
   readonly own: boolean;

@@ -40,7 +40,6 @@ export type WidgetQuery = NonNullable<Update["widget_query"]>;
 export type SharedWidgetQuery = NonNullable<Update["shared_widget_query"]>;
 export type WidgetQueryType = WidgetQuery["type"];
 export type MessageEntity = NonNullable<Message["entities"]>[number];
-export type InlineKeyboardMarkup = NonNullable<Message["reply_markup"]>;
 
 /** An update before the emulator gives it an `update_id`: exactly one type key, `update_id` optional. */
 export type UpdateInit = Omit<Update, "update_id"> & { update_id?: number };

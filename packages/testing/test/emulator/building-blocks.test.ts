@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nextRetryDelaySeconds, parseRetryAfter } from "../../src/emulator/backoff.js";
 import { HttpResponseParser } from "../../src/emulator/http-response-parser.js";
-import { queueKeyOf } from "../../src/emulator/index.js";
+import { webhookQueueIdOf } from "../../src/emulator/index.js";
 import { clampMaxConnections } from "../../src/emulator/set-webhook.js";
 import { webhookBodyPolicy } from "../../src/emulator/webhook-response.js";
 import { parseWebhookUrl } from "../../src/emulator/webhook-url.js";
@@ -82,11 +82,11 @@ describe("backoff", () => {
   });
 });
 
-describe("queueKeyOf", () => {
+describe("webhookQueueIdOf", () => {
   it("keys messages by chat and queries by user, separated by type", () => {
     const key = (update: object) => {
       const [type, payload] = Object.entries(update)[0] as [string, unknown];
-      return queueKeyOf(type, payload);
+      return webhookQueueIdOf(type, payload);
     };
     expect(key(updates.message({ chatId: -100500 }))).toBe(-100500);
     expect(key(updates.editedMessage({ chatId: -100500 }))).toBe(-100500);
@@ -100,7 +100,7 @@ describe("queueKeyOf", () => {
   it("keys widget queries by chat apart from the chat's messages, else by user; shared ones by user", () => {
     const key = (update: object) => {
       const [type, payload] = Object.entries(update)[0] as [string, unknown];
-      return queueKeyOf(type, payload);
+      return webhookQueueIdOf(type, payload);
     };
     const chatWidget = key(updates.widgetQuery({ chatId: -100500, fromId: 7 }));
     expect(chatWidget).toBe(key(updates.widgetQuery({ chatId: -100500, fromId: 8 })));

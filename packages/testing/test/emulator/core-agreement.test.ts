@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { queueKeyOf as coreQueueKeyOf } from "../../../core/src/delivery/queue-key.js";
 import { isPrivateIPv6, isReservedIPv4, parseIPv4 } from "../../../core/src/ip-address.js";
 import { UPDATE_TYPES_IN_SERVER_ORDER, type Update } from "../../../core/src/update.js";
-import { queueKeyOf, SERVER_UPDATE_TYPE_ORDER, updates } from "../../src/emulator/index.js";
+import { SERVER_UPDATE_TYPE_ORDER, updates, webhookQueueIdOf } from "../../src/emulator/index.js";
 import { isReservedIpv4 } from "../../src/emulator/reserved-ip.js";
 
 // The emulator keeps its own copies of the update types, the queue keys and the reserved IPv4 ranges, on
@@ -49,7 +49,7 @@ function typeAndPayload(update: object): [string, unknown] {
   return Object.entries(update).find(([key]) => key !== "update_id") as [string, unknown];
 }
 
-const emulatorKey: KeyOf = (update) => queueKeyOf(...typeAndPayload(update));
+const emulatorKey: KeyOf = (update) => webhookQueueIdOf(...typeAndPayload(update));
 const coreKey: KeyOf = (update) => coreQueueKeyOf(update as Update, typeAndPayload(update)[0]);
 
 /** Every update factory, in private chats, a group and with a user who is not the chat. */

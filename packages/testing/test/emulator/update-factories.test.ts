@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   createTelegramEmulator,
   DEFAULT_USER,
-  queueKeyOf,
   SERVER_UPDATE_TYPE_ORDER,
   type TelegramEmulator,
   updates,
+  webhookQueueIdOf,
 } from "../../src/emulator/index.js";
 import { callApi } from "./helpers.js";
 
@@ -66,7 +66,7 @@ describe("update factories", () => {
     expect(Object.keys(made)).toEqual([type]);
     const payload = (made as Record<string, unknown>)[type];
     expect(JSON.parse(JSON.stringify(payload))).toEqual(payload);
-    expect(Number.isFinite(queueKeyOf(type, payload))).toBe(true);
+    expect(Number.isFinite(webhookQueueIdOf(type, payload))).toBe(true);
     const queued = emulator.sendUpdate(made);
     expect(queued.update_id).toBe(500);
     const polled = await callApi(emulator, "getUpdates");
