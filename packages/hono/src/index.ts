@@ -95,8 +95,6 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
   const { getConnInfo, ...webhookOptions } = options;
   const handler = createWebhookHandler(webhookOptions);
   const peerOf = usesPeerAddress(webhookOptions.sourceIp) ? getConnInfo : undefined;
-  // Read by the core only for the allowlist, inside its error handling.
-  const peer = (c: Context) => peerOf?.(c).remote.address;
   const middleware: MiddlewareHandler = async (c) => {
     const incoming = unreadNodeRequest(c.env);
     // On @hono/node-server: hand the core the Node request, whose stream it reads directly, rather than the
@@ -108,9 +106,7 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
       method,
       header,
       body,
-      get remoteAddress() {
-        return peer(c);
-      },
+      remoteAddress: undefined,
       // Called only when the deadline answers early: the request's own ctx.waitUntil on Workers.
       waitUntil: (promise) => {
         const context = executionContextOf(c);
@@ -118,6 +114,12 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
         else webhookOptions.waitUntil?.(promise);
       },
     };
+    // The allowlist alone reads the peer, lazily, so that a helper that throws (node-server's under
+    // app.request()) throws inside the core's error handling. Only then is it a getter: a request object
+    // with an accessor measured ~15 µs slower per request on @hono/node-server (no allowlist, same run).
+    if (peerOf) {
+      Object.defineProperty(webhookRequest, "remoteAddress", { get: () => peerOf(c).remote.address });
+    }
     const result = await handler.handle(webhookRequest);
     // c.newResponse keeps headers that earlier middleware set with c.header().
     return c.newResponse(
