@@ -90,8 +90,15 @@ export async function telegramWebhook(app: FastifyInstance, options: FastifyWebh
   await app.register(
     async (route) => {
       route.removeAllContentTypeParsers();
-      // Keep the stream unread: the core reads it within its limits.
-      route.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+      // Keep the stream unread: the core reads it within its limits. Telegram's own type gets a parser of its
+      // own, which Fastify finds in its cache; a type only the catch-all matches is parsed again each time.
+      const unread = (
+        _request: FastifyRequest,
+        payload: unknown,
+        done: (error: null, body: unknown) => void,
+      ) => done(null, payload);
+      route.addContentTypeParser("application/json", unread);
+      route.addContentTypeParser("*", unread);
       // Fastify 5 refuses a malformed Content-Type before any handler; the core answers it instead, in its
       // own order (a DELETE is 405 whatever its type). Every other error goes on to the app's handler.
       route.setErrorHandler(async (error: { code?: unknown }, request, reply) => {
