@@ -83,7 +83,9 @@ export function listenerHarness(
 /** A harness for anything with the fetch signature, such as `createFetchHandler` or a Hono app. */
 export function fetchHarness(
   create: (options: WebhookOptions) => {
+    /** Answers one request: the handler itself, or the app's `fetch` with the webhook mounted. */
     fetch: (request: Request) => Response | Promise<Response>;
+    /** The mounted webhook, as `telegramWebhook()` or `createFetchHandler()` returned it. */
     webhook: DrainableWebhook;
   },
   base = "http://webhook.test/bot",
