@@ -65,7 +65,7 @@ export interface WebhookHandler {
    * started update has finished, or after `timeoutMs` (default 10 s).
    */
   close(options?: {
-    /** How long to wait for the updates in flight before resolving anyway, in milliseconds. Default 10 000. */
+    /** How long to wait for the updates in flight before resolving anyway, in milliseconds. Default 10000. */
     timeoutMs?: number;
   }): Promise<CloseResult>;
   /**
