@@ -76,7 +76,7 @@ export interface HonoWebhookOptions extends WebhookOptions {
   getConnInfo?: (c: Context) => {
     /** The other end of the connection. */
     remote: {
-      /** The peer's IP address, as the socket saw it; undefined when the runtime does not know it. */
+      /** The peer's IP address as the runtime reports it; undefined when it does not know it. */
       address?: string | undefined;
     };
   };

@@ -6,7 +6,7 @@ import { connect, type Socket } from "node:net";
 export interface RawExchange {
   /** The status code of every `HTTP/1.x` status line in the answer, in order; empty when none came. */
   readonly statuses: number[];
-  /** Everything the server sent back on the connection, decoded as text. */
+  /** Everything the server sent back on the connection, as latin1 text (one character per byte). */
   readonly text: string;
   /** True when the server ended or reset the connection; false when the client stopped waiting first. */
   readonly closedByServer: boolean;
