@@ -207,7 +207,7 @@ export interface WebhookOptions {
 
 /** Options after defaults and checks: what the pipeline runs on. Delivery reads its own part of them. */
 export interface ResolvedOptions extends DeliveryOptions {
-  /** The accepted secret tokens, the one to register first; `null` without `secretToken` (unauthenticated). */
+  /** The accepted secret tokens, the one to register first; `null` when no `secretToken` is given. */
   readonly secretTokens: readonly string[] | null;
   /** `maxBodyBytes` (default 1 MiB) and `bodyTimeoutMs` (default 10000). */
   readonly readLimits: ReadLimits;
