@@ -15,9 +15,13 @@ import { postUpdate } from "./webhook-post.js";
 
 /** What `telehook listen` needs from its caller. */
 export interface ListenContext {
+  /** The arguments after the command name (`listen` or `emulator`). */
   readonly argv: readonly string[];
+  /** The process environment (`TELEGRAM_BOT_TOKEN`, …). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Writes to standard output, with the token redacted. */
   readonly out: (text: string) => void;
+  /** Writes to standard error, with the token redacted. */
   readonly err: (text: string) => void;
   /** Aborted on Ctrl-C: stop polling, cut deliveries in flight, exit 0. */
   readonly signal: AbortSignal;

@@ -13,10 +13,12 @@ import { integerFlag, WEBHOOK_FLAGS, type WebhookCommand, type WebhookFlag } fro
 
 /** Where the CLI writes: `process.stdout`/`process.stderr`, or anything with `write(text)` in tests. */
 export interface CliIo {
+  /** Where results and reports go: `process.stdout` when run from the shell. */
   readonly stdout: {
     /** Writes results and reports; tokens are redacted before they get here. */
     write(text: string): unknown;
   };
+  /** Where errors and usage messages go: `process.stderr` when run from the shell. */
   readonly stderr: {
     /** Writes errors and usage; tokens are redacted before they get here. */
     write(text: string): unknown;

@@ -49,18 +49,27 @@ export const CONFIG_FLAGS: readonly WebhookFlag[] = [
 
 /** What a webhook command runs with: its flags, the environment and the resolved Bot API settings. */
 export interface WebhookContext {
+  /** The flags given on the command line, already checked against the command's list. */
   readonly flags: FlagValues<typeof WEBHOOK_FLAGS>;
+  /** The process environment (`WEBHOOK_URL`, `WEBHOOK_SECRET`, …). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The bot token from `TELEGRAM_BOT_TOKEN`, never empty. */
   readonly token: string;
+  /** The Bot API server: `--api-root`, else `TELEGRAM_API_ROOT`; undefined for api.telegram.org. */
   readonly apiRoot: string | undefined;
+  /** `--local`: the server is a local Bot API server, with its relaxed rules. */
   readonly local: true | undefined;
+  /** `--max-wait`: the total time for retries after 429s and network failures, in ms; 30000 by default. */
   readonly maxWaitMs: number;
+  /** Writes to standard output, with the token and secret redacted. */
   readonly out: (text: string) => void;
 }
 
 /** A webhook command: the flags it accepts and what it does; resolves with the exit code. */
 export interface WebhookCommand {
+  /** The flags the command accepts; any other is a usage error. */
   readonly flags: readonly WebhookFlag[];
+  /** Does the work; resolves with the process exit code. */
   readonly run: (context: WebhookContext) => Promise<number>;
 }
 

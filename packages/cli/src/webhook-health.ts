@@ -3,8 +3,22 @@ import { httpUrlFlag } from "./http-url-flag.js";
 
 /** What `check --health URL` found: the handler's `stats()`, or why they could not be read. */
 export type HealthReading =
-  | { readonly ok: true; readonly url: string; readonly stats: WebhookStats }
-  | { readonly ok: false; readonly url: string; readonly problem: string };
+  | {
+      /** The stats were read. */
+      readonly ok: true;
+      /** The health URL as printed: no credentials, no query. */
+      readonly url: string;
+      /** What `stats()` answered. */
+      readonly stats: WebhookStats;
+    }
+  | {
+      /** The stats could not be read. */
+      readonly ok: false;
+      /** The health URL as printed: no credentials, no query. */
+      readonly url: string;
+      /** Why, as a sentence for the report. */
+      readonly problem: string;
+    };
 
 /** The URL as printed: no user name or password, no query (either may carry a credential). */
 function shownUrl(url: URL): string {

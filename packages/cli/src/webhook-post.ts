@@ -5,15 +5,23 @@ import { parseRetryAfter } from "@telehook/testing";
 /** How one POST of an update to the local webhook ended. */
 export type PostOutcome =
   | {
+      /** The webhook answered. */
       readonly kind: "response";
+      /** The HTTP status code of the answer. */
       readonly status: number;
+      /** The status line's reason phrase, e.g. `"OK"`. */
       readonly reason: string;
       /** Seconds from an integer `Retry-After` header, clamped to 0–3600; 0 when absent. */
       readonly retryAfter: number;
       /** The Bot API call in a 2xx reply body, if any. */
       readonly reply: Record<string, unknown> | undefined;
     }
-  | { readonly kind: "error"; readonly error: string };
+  | {
+      /** No answer came: the connection failed, timed out or was stopped. */
+      readonly kind: "error";
+      /** What went wrong, e.g. `"Read timeout expired"` or `"Connection reset by peer"`. */
+      readonly error: string;
+    };
 
 /** The most a JSON or urlencoded reply body may hold (Telegram's 1 MiB). */
 const MAX_REPLY_BYTES = 1024 * 1024;

@@ -53,7 +53,16 @@ export class TelehookError extends Error {
    *   the code's page after it.
    * @param options `source`: the package raising it, `@telehook/core` unless another package says so.
    */
-  constructor(code: TelehookErrorCode, detail: string, options?: { cause?: unknown; source?: string }) {
+  constructor(
+    code: TelehookErrorCode,
+    detail: string,
+    options?: {
+      /** The error that led to this one, kept as the standard `cause`. */
+      cause?: unknown;
+      /** The package raising it, put in front of the message; `@telehook/core` when left out. */
+      source?: string;
+    },
+  ) {
     super(`${options?.source ?? "@telehook/core"}: ${detail} (see ${errorPageUrl(code)})`, options);
     this.code = code;
     this.detail = detail;

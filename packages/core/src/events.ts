@@ -115,6 +115,7 @@ export interface WebhookInstrumentation {
 
 /** Sends events to their consumers. */
 export interface Events {
+  /** Hands one event to every consumer. */
   readonly emit: (event: WebhookEvent) => void;
   /** Some consumer wants queue keys: put them in update events (the others get them stripped). */
   readonly includeIds: boolean;

@@ -64,7 +64,10 @@ export interface WebhookHandler {
    * `Retry-After`, which Telegram honours, so nothing is lost across a restart. Resolves once every
    * started update has finished, or after `timeoutMs` (default 10 s).
    */
-  close(options?: { timeoutMs?: number }): Promise<CloseResult>;
+  close(options?: {
+    /** How long to wait for the updates in flight before resolving anyway, in milliseconds. Default 10000. */
+    timeoutMs?: number;
+  }): Promise<CloseResult>;
   /**
    * The outcome of the start-up registration asked for with the `setWebhook` option, or `null` without
    * it. It never rejects.

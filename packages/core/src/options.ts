@@ -207,11 +207,15 @@ export interface WebhookOptions {
 
 /** Options after defaults and checks: what the pipeline runs on. Delivery reads its own part of them. */
 export interface ResolvedOptions extends DeliveryOptions {
+  /** The accepted secret tokens, the one to register first; `null` when no `secretToken` is given. */
   readonly secretTokens: readonly string[] | null;
+  /** `maxBodyBytes` (default 1 MiB) and `bodyTimeoutMs` (default 10000). */
   readonly readLimits: ReadLimits;
+  /** The collector behind `handler.stats()`, or `null` unless the `stats` option is true. */
   readonly stats: ReturnType<typeof createStatsCollector> | null;
   /** The `setWebhook` option, checked with the same secret tokens as the requests, or `null`. */
   readonly registration: PreparedRegistration | null;
+  /** The `sourceIp` allowlist's check, or `null` without that option. */
   readonly sourceAllowed: ReturnType<typeof createSourceIpCheck> | null;
 }
 

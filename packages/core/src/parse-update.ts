@@ -4,7 +4,9 @@ import type { Update, UpdateType } from "./update.js";
 
 /** A body that passed every check: the update and its type key. */
 export interface ParsedUpdate {
+  /** The update as parsed from the body. */
   readonly update: Update;
+  /** The update's one type key, e.g. `"message"`. */
   readonly updateType: UpdateType;
 }
 

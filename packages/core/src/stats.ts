@@ -34,7 +34,9 @@ export interface WebhookStats {
 
 /** The live numbers the delivery knows without events. */
 export interface LiveGauges {
+  /** Updates accepted and not yet finished, queued ones included. */
   readonly unfinished: number;
+  /** Updates waiting for their chat's earlier update (or for the store) before they run. */
   readonly queued: number;
 }
 

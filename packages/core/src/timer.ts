@@ -1,5 +1,6 @@
 /** A scheduled call; `cancel` it when the work finished first. */
 export interface Timer {
+  /** Stops the call from happening; does nothing once it has run. */
   cancel(): void;
 }
 

@@ -8,6 +8,7 @@ import type { WebhookReply } from "./delivery/webhook-reply.js";
 export interface WidgetQueryType {
   /** The kind of query; a kind newer than this version is kept as its string. */
   readonly type: "data" | "sign_data" | "sent_transaction" | (string & {});
+  /** The fields that come with the kind (wallet fields and the like), kept as Telegram sent them. */
   readonly [field: string]: unknown;
 }
 

@@ -73,7 +73,13 @@ export interface HonoWebhookOptions extends WebhookOptions {
    * @default undefined (no peer address: with `sourceIp` and no trusted proxy, every request is refused)
    * @see https://github.com/telehook/telehook#hono
    */
-  getConnInfo?: (c: Context) => { remote: { address?: string | undefined } };
+  getConnInfo?: (c: Context) => {
+    /** The other end of the connection. */
+    remote: {
+      /** The peer's IP address as the runtime reports it; undefined when it does not know it. */
+      address?: string | undefined;
+    };
+  };
 }
 
 /**

@@ -25,7 +25,9 @@ const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75,
 
 /** What the gauges read when they are collected. */
 export interface LiveCounts {
+  /** Runs of `onUpdate` not finished yet: the value of `telehook.webhook.in_flight`. */
   readonly inFlight: number;
+  /** Updates waiting for their chat or the store: the value of `telehook.webhook.queued`. */
   readonly queued: number;
 }
 

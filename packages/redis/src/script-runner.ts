@@ -15,9 +15,25 @@ export interface IoredisLike {
 /** The part of a node-redis v4+ client (`createClient()`) that the store uses. */
 export interface NodeRedisLike {
   /** Runs a script already loaded on the server, by its SHA1 (node-redis's spelling). */
-  evalSha(sha: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  evalSha(
+    sha: string,
+    options: {
+      /** The Redis keys the script touches (its `KEYS`). */
+      keys: string[];
+      /** The script's other arguments (its `ARGV`). */
+      arguments: string[];
+    },
+  ): Promise<unknown>;
   /** Loads and runs a Lua script (node-redis), with its keys and arguments apart. */
-  eval(source: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  eval(
+    source: string,
+    options: {
+      /** The Redis keys the script touches (its `KEYS`). */
+      keys: string[];
+      /** The script's other arguments (its `ARGV`). */
+      arguments: string[];
+    },
+  ): Promise<unknown>;
 }
 
 /** Runs one of the store's scripts: EVALSHA, and EVAL when the server does not know the script (NOSCRIPT). */

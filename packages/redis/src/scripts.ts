@@ -2,8 +2,11 @@ import { createHash } from "node:crypto";
 
 /** A Lua script and its SHA-1, the name Redis caches it under. */
 export interface Script {
+  /** What the script does, e.g. `"claim"`; only a label, never sent to Redis. */
   readonly name: string;
+  /** The Lua source, sent with EVAL when the server does not have the script cached. */
   readonly source: string;
+  /** The SHA-1 of `source` in lower-case hex, as EVALSHA takes it. */
   readonly sha: string;
 }
 

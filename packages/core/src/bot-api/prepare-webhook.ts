@@ -72,9 +72,13 @@ const MODES: ReadonlySet<string> = new Set<EnsureWebhookMode>(["if-changed", "al
 
 /** The part of {@link ensureWebhook} that needs no network: checked options, ready to run. */
 export interface PreparedWebhook {
+  /** The Bot API client the registration calls. */
   readonly api: BotApi;
+  /** The webhook's settings, checked. */
   readonly config: ValidatedWebhookConfig;
+  /** When to call `setWebhook`: `"if-changed"`, `"always"` or `"never"`. */
   readonly mode: EnsureWebhookMode;
+  /** The most the whole registration may take, retries included, in milliseconds. */
   readonly maxWaitMs: number;
 }
 

@@ -71,11 +71,17 @@ export interface ValidatedWebhookConfig {
   readonly local: boolean;
   /** The normalized URL without the `telehook=` fingerprint parameter. */
   readonly baseUrl: string;
+  /** The checked `secretToken`; undefined only when `allowUnauthenticated` is true. */
   readonly secretToken: string | undefined;
+  /** The checked `maxConnections`; undefined when it is neither sent nor compared (Telegram's 40 applies). */
   readonly maxConnections: number | undefined;
+  /** The checked `ipAddress`; undefined when it is neither sent nor compared. */
   readonly ipAddress: string | undefined;
+  /** The checked `allowedUpdates`; undefined when it is neither sent nor compared. */
   readonly allowedUpdates: readonly KnownUpdateType[] | undefined;
+  /** Whether `setWebhook` drops the updates waiting at Telegram. */
   readonly dropPendingUpdates: boolean;
+  /** The self-signed certificate to upload; undefined for none. */
   readonly certificate: Blob | undefined;
 }
 

@@ -25,10 +25,15 @@ export interface DesiredWebhook {
   readonly url: string;
   /** The URL without the fingerprint parameter. */
   readonly baseUrl: string;
+  /** The `telehook=` fingerprint of the secret token; undefined without a secret. */
   readonly fingerprint: string | undefined;
+  /** True when a certificate is uploaded: Telegram's `has_custom_certificate` should then be true. */
   readonly hasCertificate: boolean;
+  /** The wanted `max_connections`; undefined to leave it out of the comparison. */
   readonly maxConnections: number | undefined;
+  /** The wanted `ip_address`; undefined to leave it out of the comparison. */
   readonly ipAddress: string | undefined;
+  /** The wanted `allowed_updates`; undefined to leave it out of the comparison. */
   readonly allowedUpdates: readonly string[] | undefined;
 }
 

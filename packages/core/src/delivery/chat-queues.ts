@@ -11,7 +11,9 @@ export interface QueuePlace {
 
 /** How many places may wait behind a busy key, and behind all keys together. */
 export interface QueueLimits {
+  /** The most updates that may wait behind one busy queue key. */
   readonly perKey: number;
+  /** The most updates that may wait behind all queue keys together. */
   readonly total: number;
 }
 

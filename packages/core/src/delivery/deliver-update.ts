@@ -21,31 +21,53 @@ type StoreCall = LeaseRequest & { readonly retentionMs: number };
 
 /** The options delivery runs on, resolved (defaults applied, hooks guarded) by `resolveOptions`. */
 export interface DeliveryOptions {
+  /** The `onUpdate` option: handles one update. */
   readonly onUpdate: UpdateHandler;
+  /** The `onReject` option, guarded so that it never throws; does nothing by default. */
   readonly onReject: (rejection: Rejection) => void;
+  /** The `onError` option, guarded so that it never throws; logs by default. */
   readonly onError: (error: unknown, update: Update) => void;
+  /** The `onDeadline` option, guarded so that it never throws; does nothing by default. */
   readonly onDeadline: (update: Update, context: UpdateContext) => void;
+  /** The `onDeadLetter` option, guarded so that it never throws; logs by default. */
   readonly onDeadLetter: (update: Update, error: unknown) => void;
+  /** The `waitUntil` option, guarded; undefined when not given. */
   readonly waitUntil: WaitUntil | undefined;
+  /** The `deadlineMs` option: how long to wait for `onUpdate` before answering anyway, in ms. */
   readonly deadlineMs: number;
+  /** The `maxRunMs` option: how long one run may take before it counts as stuck, in ms. */
   readonly maxRunMs: number;
+  /** The `maxQueuedPerChat` and `maxQueued` options. */
   readonly queueLimits: QueueLimits;
+  /** The `maxInFlight` option: the most runs of `onUpdate` going at once. */
   readonly maxInFlight: number;
+  /** Where events go, or `null` when no instrumentation, logger or stats wants them. */
   readonly events: Events | null;
+  /** The `store` option (the memory store by default), or `null` with `dedupe: false`. */
   readonly store: DeliveryStore | null;
+  /** The `storeTimeoutMs` option: how long one store call may take, in ms. */
   readonly storeTimeoutMs: number;
+  /** The `leaseMs` option: how long a claim in the store lasts unless renewed, in ms. */
   readonly leaseMs: number;
+  /** The `retentionMs` option: how long a finished update is remembered, in ms. */
   readonly retentionMs: number;
+  /** The `errorPolicy` option: what a failed update leads to. */
   readonly errorPolicy: ErrorPolicy;
+  /** The `maxAttempts` option: with `"bounded-retry"`, the failures before an update is dead-lettered. */
   readonly maxAttempts: number;
+  /** The `retryAfterSeconds` option: the `Retry-After` sent with a retry, a duplicate or a shutdown. */
   readonly retryAfterSeconds: number;
+  /** The `webhookReply` option: true to answer with a Bot API call in the response body. */
   readonly webhookReply: boolean;
 }
 
 /** What one request asks of its update's run, beside the options (see `WebhookRequest`). */
 export interface RunRequest {
+  /** This request's `waitUntil`, used instead of the option's. */
   readonly waitUntil?: WaitUntil | undefined;
+  /** This request's own, shorter deadline in ms; an update still running when it passes is refused. */
   readonly deadlineMs?: number | undefined;
+  /** At the deadline, answer 200 (`"acknowledge"`, the default) or 503 (`"refuse"`) to a run still going. */
   readonly whenRunningAtDeadline?: "acknowledge" | "refuse" | undefined;
 }
 

@@ -33,7 +33,12 @@ export interface DeliveryStore {
    * The update was handled (or given up on): remember it as done for `retentionMs`, and free the queue key.
    * Does nothing to leases this owner no longer holds, except that the update is remembered as done.
    */
-  confirm(claim: DeliveryClaim & { readonly retentionMs: number }): void | PromiseLike<void>;
+  confirm(
+    claim: DeliveryClaim & {
+      /** How long to remember the update as done, in milliseconds (the webhook's `retentionMs`). */
+      readonly retentionMs: number;
+    },
+  ): void | PromiseLike<void>;
   /** The update failed and Telegram will send it again: free the update and the queue key if this owner holds them. */
   release(claim: DeliveryClaim): void | PromiseLike<void>;
 }

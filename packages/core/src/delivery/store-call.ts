@@ -2,7 +2,9 @@ import { startTimer } from "../timer.js";
 
 /** Why a store call did not give an answer: it threw, rejected, or did not settle in time. */
 export class StoreFailure {
+  /** What the store threw or rejected with, or an error for a malformed answer; undefined on timeout. */
   readonly cause: unknown;
+  /** True when the call did not settle within `storeTimeoutMs`. */
   readonly timedOut: boolean;
 
   constructor(cause: unknown, timedOut = false) {

@@ -11,7 +11,12 @@ export type WebhookReplyMethod = Exclude<keyof ApiMethods<never>, IgnoredMethod>
  * A Bot API call returned by `onUpdate` and sent as the response body, saving one request to Telegram.
  * Telegram never says whether it worked; use it for fire-and-forget calls only. Files cannot be uploaded.
  */
-export type WebhookReply = { [M in WebhookReplyMethod]: { method: M } & Opts<never>[M] }[WebhookReplyMethod];
+export type WebhookReply = {
+  [M in WebhookReplyMethod]: {
+    /** The Bot API method to call, e.g. `"sendMessage"`; the other fields are its parameters. */
+    method: M;
+  } & Opts<never>[M];
+}[WebhookReplyMethod];
 
 /** Telegram refuses reply bodies above 1 MiB, and then counts the delivery as failed. */
 const MAX_REPLY_BYTES = 1024 * 1024;

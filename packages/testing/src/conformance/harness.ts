@@ -4,14 +4,19 @@ import type { CloseResult, WebhookOptions } from "@telehook/core";
 /** The part of a mounted middleware the suite drives directly: its graceful drain. */
 export interface DrainableWebhook {
   /** Stops taking updates and waits for those running, as the middleware's own `close()` does. */
-  close(options?: { timeoutMs?: number }): Promise<CloseResult>;
+  close(options?: {
+    /** How long to wait for running updates before giving up on them, in milliseconds. */
+    timeoutMs?: number;
+  }): Promise<CloseResult>;
 }
 
 /** One raw request the conformance suite sends. */
 export interface ConformanceRequest {
+  /** The HTTP method, e.g. `"POST"` or `"GET"`. */
   readonly method: string;
   /** The path below the mount, `""` for the mount path itself. */
   readonly path?: string;
+  /** The request headers by name. Over HTTP, a `Content-Length` is added only when none is given here. */
   readonly headers: Readonly<Record<string, string>>;
   /**
    * The body. An array is sent as separate chunks with `Transfer-Encoding: chunked` and no
@@ -22,9 +27,11 @@ export interface ConformanceRequest {
 
 /** What came back, as a client sees it. */
 export interface ConformanceResponse {
+  /** The HTTP status code of the answer. */
   readonly status: number;
   /** Header values by lower-case name. */
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The whole response body, decoded as UTF-8; `""` when there was none. */
   readonly body: string;
 }
 
@@ -76,7 +83,9 @@ export function listenerHarness(
 /** A harness for anything with the fetch signature, such as `createFetchHandler` or a Hono app. */
 export function fetchHarness(
   create: (options: WebhookOptions) => {
+    /** Answers one request: the handler itself, or the app's `fetch` with the webhook mounted. */
     fetch: (request: Request) => Response | Promise<Response>;
+    /** The mounted webhook, as `telegramWebhook()` or `createFetchHandler()` returned it. */
     webhook: DrainableWebhook;
   },
   base = "http://webhook.test/bot",

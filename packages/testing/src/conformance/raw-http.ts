@@ -4,8 +4,11 @@ import { connect, type Socket } from "node:net";
 
 /** What came back on a raw connection: every response's status, and whether the server closed it. */
 export interface RawExchange {
+  /** The status code of every `HTTP/1.x` status line in the answer, in order; empty when none came. */
   readonly statuses: number[];
+  /** Everything the server sent back on the connection, as latin1 text (one character per byte). */
   readonly text: string;
+  /** True when the server ended or reset the connection; false when the client stopped waiting first. */
   readonly closedByServer: boolean;
   /** Milliseconds from the start of the exchange to the first byte of the answer; undefined with none. */
   readonly firstByteMs: number | undefined;
@@ -18,7 +21,18 @@ export interface RawExchange {
  */
 export function rawExchange(
   url: string,
-  pieces: readonly (string | Uint8Array | { pauseMs: number } | { hangUp: true })[],
+  pieces: readonly (
+    | string
+    | Uint8Array
+    | {
+        /** Waits this many milliseconds before writing the next piece. */
+        pauseMs: number;
+      }
+    | {
+        /** Destroys the socket from the client's side and ends the exchange. */
+        hangUp: true;
+      }
+  )[],
   waitMs = 1500,
 ): Promise<RawExchange> {
   const started = Date.now();
@@ -61,6 +75,7 @@ export function requestHead(url: string, headers: Record<string, string | string
 
 /** What a flood of body bytes found: the answers, and how much the server took before it hung up. */
 export interface FloodExchange {
+  /** The status code of every `HTTP/1.x` status line in the answer, in order; empty when none came. */
   readonly statuses: number[];
   /** Body bytes the client's socket accepted (the server's kernel buffers included) before it stopped. */
   readonly bytesWritten: number;

@@ -14,12 +14,15 @@ const PATH_PATTERN = /^\/bot([^/]*)\/([^/]*)$/;
 export interface BotApiServer {
   /** `http://host:port`, the value for a client's API root. */
   readonly url: string;
+  /** Stops listening and resolves once the server has closed. */
   close(): Promise<void>;
 }
 
 /** Where the server listens and how it finds the bot a token belongs to. */
 export interface BotApiServerOptions {
+  /** The address to listen on, e.g. `"127.0.0.1"`. */
   readonly host: string;
+  /** The TCP port to listen on; 0 picks a free one. */
   readonly port: number;
   /** The bot for a token, or undefined for a token the server refuses with 401. */
   readonly botFor: (token: string) => EmulatedBot | undefined;

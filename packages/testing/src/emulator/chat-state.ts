@@ -1,5 +1,10 @@
 /** A chat the bot knows, as the server would describe it in a Message. */
-export type ChatInfo = Record<string, unknown> & { readonly id: number; readonly type?: string };
+export type ChatInfo = Record<string, unknown> & {
+  /** The chat's id: positive for private chats, negative for groups and channels. */
+  readonly id: number;
+  /** `"private"`, `"group"`, `"supergroup"` or `"channel"`, once known. */
+  readonly type?: string;
+};
 
 /** A message the emulator knows to exist: seen in an update, or sent by the bot. */
 export interface ChatMessage {
@@ -27,9 +32,13 @@ export interface ChatMessage {
 
 /** A scripted flood limit: the next `calls` matching calls get `429 Too Many Requests`. */
 export interface FloodScript {
+  /** The `retry_after` the 429 carries, in whole seconds. */
   readonly retryAfter: number;
+  /** The lower-cased method name it applies to; undefined for every method. */
   readonly method: string | undefined;
+  /** The chat it applies to; undefined for every chat. */
   readonly chatId: number | undefined;
+  /** How many more matching calls get the 429; the script is dropped when it reaches 0. */
   remaining: number;
 }
 

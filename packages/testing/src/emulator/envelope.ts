@@ -4,7 +4,9 @@ import { BotApiError } from "./bot-api-error.js";
 
 /** What a Bot API method produced: its result, and the optional `description` some methods add. */
 export interface MethodOutcome {
+  /** The method's result, sent as the reply's `result`. */
   readonly result: unknown;
+  /** A note sent as the reply's `description` (e.g. "Webhook is already set"); left out when undefined. */
   readonly description?: string;
 }
 

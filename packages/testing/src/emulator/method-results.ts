@@ -3,15 +3,21 @@ import { argString } from "./request-params.js";
 
 /** A user as getMe returns it. */
 export interface BotUser {
+  /** The bot's user id: the number before the colon in its token. */
   readonly id: number;
+  /** Always `true`. */
   readonly is_bot: true;
+  /** The bot's display name. */
   readonly first_name: string;
+  /** The bot's username, without the `@`. */
   readonly username: string;
+  /** The other fields getMe returns (see `BotInfo`). */
   readonly [field: string]: unknown;
 }
 
 /** What the plausible results need from the bot. */
 export interface ResultContext {
+  /** The bot that made the call, as its results' `from` shows it. */
   readonly bot: BotUser;
   /** Unix seconds. */
   readonly date: number;

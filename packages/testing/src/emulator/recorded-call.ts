@@ -24,8 +24,22 @@ export interface RecordedCall {
   readonly at: number;
   /** The reply, once sent: the `result`, or the error. */
   readonly response?:
-    | { readonly ok: true; readonly result: unknown; readonly description?: string }
-    | { readonly ok: false; readonly error_code: number; readonly description: string };
+    | {
+        /** `true`: the method succeeded. */
+        readonly ok: true;
+        /** The method's result, as the reply's `result` carried it. */
+        readonly result: unknown;
+        /** The reply's `description`, for the few methods that add one. */
+        readonly description?: string;
+      }
+    | {
+        /** `false`: the method failed. */
+        readonly ok: false;
+        /** The reply's `error_code`, an HTTP status such as 400 or 429. */
+        readonly error_code: number;
+        /** The reply's `description`, such as `"Bad Request: chat not found"`. */
+        readonly description: string;
+      };
 }
 
 /** Methods that read or configure rather than act on chats: not part of `sent`. */

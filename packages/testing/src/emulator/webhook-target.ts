@@ -7,9 +7,11 @@ import type { WebhookUrl } from "./webhook-url.js";
 
 /** Where and how webhook requests go, once a URL passed the server's checks. */
 export interface WebhookTarget {
+  /** The URL's scheme, without the colon. */
   readonly protocol: "http" | "https";
   /** The IP connected to, also shown as `ip_address` in getWebhookInfo. */
   readonly ip: string;
+  /** The TCP port connected to: the URL's port, or its scheme's default when it names none. */
   readonly port: number;
   /** The `Host` header: the lower-cased ASCII host, with `:port` unless it is the scheme's default. */
   readonly hostHeader: string;

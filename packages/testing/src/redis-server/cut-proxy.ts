@@ -2,6 +2,7 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 
 /** A TCP proxy on 127.0.0.1 whose connections can be cut, standing for a server that went away. */
 export interface CutProxy {
+  /** The port on 127.0.0.1 that clients connect to instead of the server's own. */
   readonly port: number;
   /** Resets every connection and refuses new ones (the port stops listening). */
   cut(): Promise<void>;

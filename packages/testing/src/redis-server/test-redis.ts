@@ -17,7 +17,10 @@ export interface TestRedis {
   /** The started server's process id. */
   readonly pid: number | undefined;
   /** Stops the server (SIGTERM, then SIGKILL) and starts it again on the same port and folder. */
-  restart(options?: { readonly downMs?: number }): Promise<void>;
+  restart(options?: {
+    /** How long the server stays down between the stop and the start, in milliseconds. Default 0. */
+    readonly downMs?: number;
+  }): Promise<void>;
   /** Stops the server this process started and removes its folder; does nothing to an external one. */
   stop(): Promise<void>;
 }

@@ -42,11 +42,15 @@ export type WidgetQueryType = WidgetQuery["type"];
 export type MessageEntity = NonNullable<Message["entities"]>[number];
 
 /** An update before the emulator gives it an `update_id`: exactly one type key, `update_id` optional. */
-export type UpdateInit = Omit<Update, "update_id"> & { update_id?: number };
+export type UpdateInit = Omit<Update, "update_id"> & {
+  /** The update's id; when left out, the emulator gives the next one in its sequence. */
+  update_id?: number;
+};
 
 /** An update of one type without its `update_id`, as the factories return it. */
 export type UpdateOf<K extends Exclude<keyof Update, "update_id">> = {
   [P in K]-?: NonNullable<Update[P]>;
 } & {
+  /** Left out by the factories: the emulator (or `wrap`) numbers the update when it is queued. */
   update_id?: number;
 };
