@@ -6,7 +6,7 @@ import { createDelivery } from "./delivery/deliver-update.js";
 import { TelehookError } from "./errors.js";
 import { resolveOptions, type WebhookOptions } from "./options.js";
 import { parseUpdate } from "./parse-update.js";
-import { type BodyInput, readBody } from "./read-body.js";
+import { type BodyContent, type BodyInput, readBody } from "./read-body.js";
 import { type RejectionReason, rejection } from "./rejection.js";
 import { rejectionResult, type WebhookResult } from "./result.js";
 import { createSecretTokenMatcher, SECRET_TOKEN_HEADER } from "./secret-token.js";
@@ -120,7 +120,8 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     return rejectionResult(turnedAway, headers);
   }
 
-  async function handle(request: WebhookRequest): Promise<WebhookResult> {
+  /** The checks made before the body is read: a rejection, or the body's declared length, if any. */
+  function check(request: WebhookRequest): WebhookResult | number | undefined {
     if (request.method !== "POST") return reject("method_not_allowed", ALLOW_POST);
     if (
       resolved.sourceAllowed &&
@@ -137,29 +138,54 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     const encoding = request.header("content-encoding");
     if (encoding && encoding.toLowerCase() !== "identity") return reject("unsupported_content_encoding");
     const lengthHeader = request.header("content-length");
-    let declaredLength: number | undefined;
-    if (lengthHeader !== null && lengthHeader !== undefined) {
-      if (!/^\d+$/.test(lengthHeader)) return reject("invalid_content_length");
-      declaredLength = Number(lengthHeader);
-      if (declaredLength > resolved.readLimits.maxBytes) return reject("payload_too_large");
-    }
-    const read = readBody(request.body, resolved.readLimits, declaredLength);
-    const parsed = parseUpdate(read instanceof Promise ? await read : read);
-    if (typeof parsed === "string") return reject(parsed);
-    return closing ? delivery.deliverWhileClosing(parsed) : delivery.deliver(parsed, request);
+    if (lengthHeader === null || lengthHeader === undefined) return undefined;
+    if (!/^\d+$/.test(lengthHeader)) return reject("invalid_content_length");
+    const declaredLength = Number(lengthHeader);
+    if (declaredLength > resolved.readLimits.maxBytes) return reject("payload_too_large");
+    return declaredLength;
   }
 
-  async function handleSafely(request: WebhookRequest): Promise<WebhookResult> {
+  /**
+   * The checks, the body, then the update's delivery; counted for `close()`, and never throwing or
+   * rejecting. Synchronous until something has to wait (a streamed body, the update's run), so that a
+   * request costs one promise layer, not a chain of awaits.
+   */
+  function handleSafely(request: WebhookRequest): Promise<WebhookResult> {
     activity.begin();
     try {
-      return await handle(request);
+      const checked = check(request);
+      if (typeof checked === "object") return Promise.resolve(handled(checked));
+      const read = readBody(request.body, resolved.readLimits, checked);
+      if (read instanceof Promise) return read.then((content) => answer(content, request));
+      return Promise.resolve(answer(read, request));
     } catch (error) {
-      // Only a bug or a hostile request object gets here; the host framework must still get an answer.
-      console.error("@telehook/core: unexpected failure while handling a request.", error);
-      return rejectionResult(rejection("handler_failed"));
-    } finally {
-      activity.end();
+      return Promise.resolve(failedUnexpectedly(error));
     }
+  }
+
+  /** The answer to a request whose body was read: a rejection, or the update's outcome. */
+  function answer(content: BodyContent, request: WebhookRequest): WebhookResult | Promise<WebhookResult> {
+    let outcome: WebhookResult | Promise<WebhookResult>;
+    try {
+      const parsed = parseUpdate(content);
+      if (typeof parsed === "string") outcome = reject(parsed);
+      else outcome = closing ? delivery.deliverWhileClosing(parsed) : delivery.deliver(parsed, request);
+    } catch (error) {
+      return failedUnexpectedly(error);
+    }
+    return outcome instanceof Promise ? outcome.then(handled, failedUnexpectedly) : handled(outcome);
+  }
+
+  function handled(result: WebhookResult): WebhookResult {
+    activity.end();
+    return result;
+  }
+
+  function failedUnexpectedly(error: unknown): WebhookResult {
+    activity.end();
+    // Only a bug or a hostile request object gets here; the host framework must still get an answer.
+    console.error("@telehook/core: unexpected failure while handling a request.", error);
+    return rejectionResult(rejection("handler_failed"));
   }
 
   async function close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<CloseResult> {

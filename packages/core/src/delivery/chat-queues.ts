@@ -17,24 +17,22 @@ export interface QueueLimits {
   readonly total: number;
 }
 
-interface Line {
-  holder: Place;
-  readonly waiting: Place[];
+interface Line<T> {
+  holder: Place<T>;
+  readonly waiting: Place<T>[];
 }
 
-class Place implements QueuePlace {
+class Place<T> implements QueuePlace {
   readonly key: string;
-  readonly onTurn: () => void;
-  /** Whatever the caller keeps with the place, for {@link ChatQueues.holderOf}. */
-  readonly owner: unknown;
-  readonly #queues: ChatQueues;
+  /** Whatever the caller keeps with the place: given to `onTurn`, and told by {@link ChatQueues.holderOf}. */
+  readonly owner: T;
+  readonly #queues: ChatQueues<T>;
   hasTurn = false;
   left = false;
 
-  constructor(queues: ChatQueues, key: string, onTurn: () => void, owner: unknown) {
+  constructor(queues: ChatQueues<T>, key: string, owner: T) {
     this.#queues = queues;
     this.key = key;
-    this.onTurn = onTurn;
     this.owner = owner;
   }
 
@@ -53,13 +51,19 @@ const NO_PLACE: QueuePlace = Object.freeze({ hasTurn: true, leave() {} });
  * never runs. The number of places waiting is bounded per key and in total, and a key with nobody left in
  * line is forgotten, so memory follows the number of busy keys.
  */
-export class ChatQueues {
-  readonly #lines = new Map<string, Line>();
+export class ChatQueues<T> {
+  readonly #lines = new Map<string, Line<T>>();
   readonly #limits: QueueLimits;
+  readonly #onTurn: (owner: T) => void;
   #waiting = 0;
+  /** Places whose turn came and whose `onTurn` has not been called yet (see {@link release}). */
+  readonly #turns: Place<T>[] = [];
+  #handingOn = false;
 
-  constructor(limits: QueueLimits) {
+  /** `onTurn` is called with a waiting place's owner once every earlier place of its key has been left. */
+  constructor(limits: QueueLimits, onTurn: (owner: T) => void) {
     this.#limits = limits;
+    this.#onTurn = onTurn;
   }
 
   /** How many places wait behind their key's holder, across all keys. */
@@ -78,12 +82,12 @@ export class ChatQueues {
   /**
    * Takes a place at the end of `key`'s line. When the line was empty (or there is no key) the place has
    * its turn at once: `hasTurn` is true and `onTurn` is not called, so the caller holds the place before its
-   * work starts. Otherwise `onTurn` is called once every earlier place has been left. Check
+   * work starts. Otherwise `onTurn(owner)` is called once every earlier place has been left. Check
    * {@link hasRoom} first: this never refuses.
    */
-  enter(key: string | undefined, onTurn: () => void, owner?: unknown): QueuePlace {
+  enter(key: string | undefined, owner: T): QueuePlace {
     if (key === undefined) return NO_PLACE;
-    const place = new Place(this, key, onTurn, owner);
+    const place = new Place(this, key, owner);
     const line = this.#lines.get(key);
     if (line) {
       line.waiting.push(place);
@@ -96,12 +100,16 @@ export class ChatQueues {
   }
 
   /** The `owner` given with the place that has `key`'s turn now, if any. */
-  holderOf(key: string | undefined): unknown {
+  holderOf(key: string | undefined): T | undefined {
     return key === undefined ? undefined : this.#lines.get(key)?.holder.owner;
   }
 
-  /** Called by a place that is left: hand the turn on, or take the place out of its line. */
-  release(place: Place): void {
+  /**
+   * Called by a place that is left: hand the turn on, or take the place out of its line. A turn handed on
+   * while another is being handed on (work that finished at once and left its place inside `onTurn`)
+   * waits in a list instead of nesting, so a long line never deepens the stack.
+   */
+  release(place: Place<T>): void {
     const line = this.#lines.get(place.key);
     if (!line) return;
     if (line.holder !== place) {
@@ -120,6 +128,13 @@ export class ChatQueues {
     this.#waiting--;
     line.holder = next;
     next.hasTurn = true;
-    next.onTurn();
+    this.#turns.push(next);
+    if (this.#handingOn) return;
+    this.#handingOn = true;
+    try {
+      for (let turn = this.#turns.shift(); turn; turn = this.#turns.shift()) this.#onTurn(turn.owner);
+    } finally {
+      this.#handingOn = false;
+    }
   }
 }

@@ -3,7 +3,8 @@ import { type Events, errorTypeOf, type UpdateEvent, type WebhookEvent } from ".
 import type { ParsedUpdate } from "../parse-update.js";
 import { type Rejection, type RejectionReason, rejection } from "../rejection.js";
 import { OK_RESULT, rejectionResult, replyResult, type WebhookResult } from "../result.js";
-import { startTimer, type Timer } from "../timer.js";
+import { isThenable } from "../thenable.js";
+import { cancelTimer, startTimer, type Timer } from "../timer.js";
 import type { Update, UpdateContext, UpdateHandler } from "../update.js";
 import type { Activity } from "./activity.js";
 import { ChatQueues, type QueueLimits, type QueuePlace } from "./chat-queues.js";
@@ -87,7 +88,7 @@ const QUEUED_RETRY_MS = 50;
 
 /**
  * One run of `onUpdate` for one update id. Every copy of the update that arrives meanwhile waits on the
- * same `response`, which settles with the outcome or, if the deadline comes first, with its answer.
+ * same `response`, which is the outcome or, if the deadline comes first, its answer.
  */
 class Execution {
   readonly update: Update;
@@ -95,7 +96,6 @@ class Execution {
   /** Who this run is to the store. */
   readonly claim: StoreCall;
   readonly request: RunRequest | undefined;
-  readonly response: Promise<WebhookResult>;
   phase: Phase = "waiting";
   /** The store granted the claim: confirm or release it at the end. */
   claimed = false;
@@ -117,8 +117,11 @@ class Execution {
   /** When it arrived (`performance.now()`, only while events are listened to), and when `onUpdate` started. */
   receivedAt = 0;
   startedAt = 0;
-  #respond!: (result: WebhookResult) => void;
-  #responded = false;
+  /** The answer, once a request was given one: the outcome, or the deadline's answer. */
+  answer: WebhookResult | undefined;
+  /** The promise behind `response`, made only when a request has to wait for the answer. */
+  #response: Promise<WebhookResult> | undefined;
+  #respond: ((result: WebhookResult) => void) | undefined;
   /** Told the run's own outcome when it ends: `waitUntil`, and copies that wait after a refusal. */
   #onEnd: ((result: WebhookResult) => void)[] | undefined;
 
@@ -127,15 +130,24 @@ class Execution {
     this.context = context;
     this.claim = claim;
     this.request = request;
-    this.response = new Promise((resolve) => {
+  }
+
+  /**
+   * The answer for a request: the value itself once it is known (a run that finished at once), or a
+   * promise of it, which every copy of the update that arrives meanwhile shares.
+   */
+  get response(): WebhookResult | Promise<WebhookResult> {
+    if (this.answer) return this.answer;
+    this.#response ??= new Promise((resolve) => {
       this.#respond = resolve;
     });
+    return this.#response;
   }
 
   respond(result: WebhookResult): void {
-    if (this.#responded) return;
-    this.#responded = true;
-    this.#respond(result);
+    if (this.answer) return;
+    this.answer = result;
+    this.#respond?.(result);
   }
 
   /** A promise of the run's own outcome, once `onUpdate` has settled (for `waitUntil`, and waiting copies). */
@@ -147,9 +159,9 @@ class Execution {
   }
 
   finish(result: WebhookResult): void {
-    this.timer?.cancel();
-    this.storeTimer?.cancel();
-    this.watchTimer?.cancel();
+    cancelTimer(this.timer);
+    cancelTimer(this.storeTimer);
+    cancelTimer(this.watchTimer);
     this.respond(result);
     if (this.#onEnd) for (const tell of this.#onEnd) tell(result);
     this.#onEnd = undefined;
@@ -163,7 +175,7 @@ class Execution {
  * budget and dead letters, webhook replies.
  */
 export function createDelivery(options: DeliveryOptions, activity: Activity) {
-  const queues = new ChatQueues(options.queueLimits);
+  const queues = new ChatQueues<Execution>(options.queueLimits, (execution) => begin(execution));
   const ledger = new FailureLedger(options.errorPolicy, options.maxAttempts);
   const replies = new RecentReplies();
   const running = new Map<number, Execution>();
@@ -189,16 +201,15 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   };
 
   /** Delivers one update; a copy of an update still running joins that run instead of starting another. */
-  function deliver({ update, updateType }: ParsedUpdate, request?: RunRequest): Promise<WebhookResult> {
+  function deliver({ update, updateType }: ParsedUpdate, request?: RunRequest): MaybePromise<WebhookResult> {
     const joined = store ? running.get(update.update_id) : undefined;
     if (joined) {
       if (events) emit(joined, "duplicate", { outcome: "joined" });
       return joined.answered && !joined.acknowledged ? joinRefused(joined, request) : joined.response;
     }
     const key = queueKeyOf(update, updateType);
-    if (unfinished >= options.maxInFlight)
-      return Promise.resolve(refuse("overloaded", update, updateType, key));
-    if (!queues.hasRoom(key)) return Promise.resolve(refuse("queue_full", update, updateType, key));
+    if (unfinished >= options.maxInFlight) return refuse("overloaded", update, updateType, key);
+    if (!queues.hasRoom(key)) return refuse("queue_full", update, updateType, key);
     return start(update, { updateType }, key, request).response;
   }
 
@@ -208,11 +219,11 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
    * copy of one still running joins that run: handing those on would have the next process, which has
    * no memory of them, handle them twice.
    */
-  function deliverWhileClosing({ update, updateType }: ParsedUpdate): Promise<WebhookResult> {
+  function deliverWhileClosing({ update, updateType }: ParsedUpdate): MaybePromise<WebhookResult> {
     const joined = store ? running.get(update.update_id) : undefined;
     if (joined) return joined.response;
     const key = queueKeyOf(update, updateType);
-    if (!store) return Promise.resolve(refuse("shutting_down", update, updateType, key));
+    if (!store) return refuse("shutting_down", update, updateType, key);
     const claim = claimOf(update, key);
     const answer = (granted: ClaimResult | StoreFailure): MaybePromise<WebhookResult> => {
       if (granted === "done") return doneResult(update);
@@ -221,7 +232,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
       return granted === "claimed" ? after(tellStore("release", claim, update), refused) : refused;
     };
     const granted = claimUpdate(claim, update);
-    return Promise.resolve(granted instanceof Promise ? granted.then(answer) : answer(granted));
+    return granted instanceof Promise ? granted.then(answer) : answer(granted);
   }
 
   function start(
@@ -239,17 +250,26 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
       emit(execution, "received");
     }
     execution.deadlineMs = deadlineOf(request);
-    execution.timer = startTimer(execution.deadlineMs, () => deadlinePassed(execution));
     // The place in the chat's line is taken on arrival, so nothing of the chat that comes later can run
     // first; the store is asked once the line reaches it, for the update and its chat together.
-    const begin = () => (store ? askStore(execution) : run(execution));
-    execution.place = queues.enter(key, begin, execution);
-    if (execution.place.hasTurn) begin();
+    execution.place = queues.enter(key, execution);
+    if (execution.place.hasTurn) begin(execution);
     else {
       if (events) emit(execution, "queued");
-      watchHolder(execution, queues.holderOf(key) as Execution | undefined);
+      watchHolder(execution, queues.holderOf(key));
+    }
+    // The deadline's timer, set once the run is under way: a run that already finished (a synchronous
+    // onUpdate with the memory store) needs none.
+    if (execution.phase === "waiting" || execution.phase === "running") {
+      execution.timer = startTimer(execution.deadlineMs, deadlinePassed, execution);
     }
     return execution;
+  }
+
+  /** The update's turn in its chat came: ask the store for it, or run it when there is no store. */
+  function begin(execution: Execution): void {
+    if (store) askStore(execution);
+    else run(execution);
   }
 
   /**
@@ -262,7 +282,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     if (holder?.phase !== "running" || holder.abandoned) return;
     const left = options.maxRunMs - (performance.now() - holder.startedAt);
     if (left <= 0) stuck(holder);
-    else if (left < waiter.deadlineMs) waiter.watchTimer = startTimer(left, () => stuck(holder));
+    else if (left < waiter.deadlineMs) waiter.watchTimer = startTimer(left, stuck, holder);
   }
 
   function askStore(execution: Execution): void {
@@ -288,7 +308,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
       run(execution);
     } else if (granted === "queued") {
       // Another instance runs an earlier update of this chat: ask again until the deadline says 503.
-      execution.storeTimer = startTimer(QUEUED_RETRY_MS, () => askStore(execution));
+      execution.storeTimer = startTimer(QUEUED_RETRY_MS, askStore, execution);
     } else if (granted === "done") {
       if (events) emit(execution, "duplicate", { outcome: "done" });
       endUnstarted(execution, doneResult(execution.update));
@@ -300,14 +320,26 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
 
   function run(execution: Execution): void {
     execution.phase = "running";
-    execution.watchTimer?.cancel();
+    cancelTimer(execution.watchTimer);
     execution.startedAt = performance.now();
     if (events) emit(execution, "started", { waitedMs: execution.startedAt - execution.receivedAt });
     const { update, context } = execution;
-    settle(() => options.onUpdate(update, context)).then(
-      (returned) => settled(execution, succeeded(execution, returned)),
-      (error: unknown) => settled(execution, failed(execution, error)),
-    );
+    let returned: unknown;
+    try {
+      returned = options.onUpdate(update, context);
+      if (isThenable(returned)) {
+        void Promise.resolve(returned).then(
+          (value) => settled(execution, succeeded(execution, value)),
+          (error: unknown) => settled(execution, failed(execution, error)),
+        );
+        return;
+      }
+    } catch (error) {
+      settled(execution, failed(execution, error));
+      return;
+    }
+    // A synchronous onUpdate has finished already: answer now, without waiting for a promise.
+    settled(execution, succeeded(execution, returned));
   }
 
   /**
@@ -320,7 +352,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
         resolve(refuseExecution(execution, "still_running")),
       );
       void execution.finished().then((result) => {
-        timer.cancel();
+        cancelTimer(timer);
         resolve(result);
       });
     });
@@ -354,7 +386,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
       options.onDeadline(execution.update, execution.context);
       callWaitUntil(execution.request?.waitUntil ?? options.waitUntil, execution.finished());
     }
-    execution.timer = startTimer(options.maxRunMs - execution.deadlineMs, () => stuck(execution));
+    execution.timer = startTimer(options.maxRunMs - execution.deadlineMs, stuck, execution);
     if (execution.claimed) renewLeases(execution);
   }
 
@@ -372,16 +404,14 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     // Detached: callStore's promise never rejects; check reports a lost lease itself.
     if (kept instanceof Promise) void kept.then(check);
     else check(kept);
-    execution.storeTimer = startTimer(Math.max(1, Math.floor(options.leaseMs / 3)), () =>
-      renewLeases(execution),
-    );
+    execution.storeTimer = startTimer(Math.max(1, Math.floor(options.leaseMs / 3)), renewLeases, execution);
   }
 
   /** The run passed `maxRunMs`: report it and let its chat go on. Its outcome is still reported later. */
   function stuck(execution: Execution): void {
     if (execution.phase !== "running" || execution.abandoned) return;
     execution.abandoned = true;
-    execution.storeTimer?.cancel();
+    cancelTimer(execution.storeTimer);
     // Telegram has its 200 and will not send the update again: it is done, and its chat is free everywhere.
     // Detached: tellStore never rejects, and reports a failed store itself.
     if (execution.claimed) void tellStore("confirm", execution.claim, execution.update);
@@ -408,8 +438,8 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   /** `onUpdate` settled: answer, and let the chat's next update start, once the store has been told. */
   function settled(execution: Execution, result: MaybePromise<WebhookResult>): void {
     execution.phase = "settling";
-    execution.timer?.cancel();
-    execution.storeTimer?.cancel();
+    cancelTimer(execution.timer);
+    cancelTimer(execution.storeTimer);
     // Detached: a pending result only waits for the store to be told (tellStore), which never rejects.
     if (result instanceof Promise) void result.then((answer) => end(execution, answer));
     else end(execution, result);
@@ -613,15 +643,6 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
       return queues.waiting;
     },
   };
-}
-
-/** Calls `work`, turning anything it throws or returns (a value, a promise, a thenable) into a promise. */
-function settle<T>(work: () => T | PromiseLike<T>): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (error) {
-    return Promise.reject(error);
-  }
 }
 
 function callWaitUntil(waitUntil: WaitUntil | undefined, promise: Promise<unknown>): void {

@@ -1,4 +1,5 @@
-import { startTimer } from "../timer.js";
+import { isThenable } from "../thenable.js";
+import { cancelTimer, startTimer } from "../timer.js";
 
 /** Why a store call did not give an answer: it threw, rejected, or did not settle in time. */
 export class StoreFailure {
@@ -40,23 +41,14 @@ export function callStore<T>(
     });
     Promise.resolve(value).then(
       (settled) => {
-        timer.cancel();
+        cancelTimer(timer);
         if (timedOut) late?.(settled);
         else resolve(settled);
       },
       (cause: unknown) => {
-        timer.cancel();
+        cancelTimer(timer);
         resolve(new StoreFailure(cause));
       },
     );
   });
-}
-
-/** Reads `then` once; a getter that throws makes the call a failure, caught by the caller. */
-function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }
