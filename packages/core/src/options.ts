@@ -4,7 +4,8 @@ import {
   type WebhookRegistrationConfig,
 } from "./bot-api/webhook-registration.js";
 import type { DeliveryOptions } from "./delivery/deliver-update.js";
-import { createMemoryStore, type DeliveryStore } from "./delivery/delivery-store.js";
+import type { DeliveryStore } from "./delivery/delivery-store.js";
+import { createOwnStore } from "./delivery/done-window.js";
 import type { ErrorPolicy } from "./delivery/error-policy.js";
 import { callHookSafely, TelehookError } from "./errors.js";
 import { createEvents, type WebhookInstrumentation } from "./events.js";
@@ -131,7 +132,7 @@ export interface WebhookOptions {
    * remembers them in this process's memory. Pass a shared store (`createRedisStore` from `@telehook/redis`)
    * to run several instances or serverless functions: a copy of an update is then handled once across all
    * of them, and a chat's updates run one at a time across all of them.
-   * @default createMemoryStore()
+   * @default a private store in this process's memory, remembering the last 10,000 handled updates
    * @see https://github.com/telehook/telehook#several-instances
    */
   store?: DeliveryStore;
@@ -304,7 +305,7 @@ function resolveEvents(options: WebhookOptions): Pick<ResolvedOptions, "events" 
 }
 
 function resolveStore(store: DeliveryStore | undefined): DeliveryStore {
-  if (store === undefined) return createMemoryStore();
+  if (store === undefined) return createOwnStore();
   const methods = ["claim", "renew", "confirm", "release"] as const;
   if (
     typeof store !== "object" ||

@@ -1,4 +1,5 @@
 import { TelehookError } from "../errors.js";
+import { DoneWindow } from "./done-window.js";
 
 /**
  * Where telehook records which updates are running and which were handled, so that a copy Telegram sends
@@ -78,9 +79,10 @@ interface Lease {
 }
 
 /**
- * A {@link DeliveryStore} in this process's memory: the default. It dedupes and orders updates within one
- * process (or between handlers that share it), and it is lost at a restart: use a shared store such as
- * `@telehook/redis` for several instances. It remembers at most `windowSize` handled ids, each for its
+ * A {@link DeliveryStore} in this process's memory, with leases: for several handlers in one process that
+ * share it. (A handler given no store keeps a private one, which needs no leases.) It dedupes and orders
+ * updates within the process, and it is lost at a restart: use a shared store such as `@telehook/redis`
+ * for several instances. It remembers at most `windowSize` handled ids, each for its
  * retention time at most. Leases expire as the contract says, measured on the runtime's monotonic clock.
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): DeliveryStore {
@@ -93,25 +95,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DeliverySto
   }
   const updates = new Map<number, Lease>();
   const keys = new Map<string, Lease>();
-  /** Handled ids and when each stops counting as done. */
-  const done = new Map<number, number>();
-  // The handled ids in the order they were confirmed, as a ring: the slot about to be overwritten holds the
-  // oldest. (Deleting a Map's first key over and over is slow in V8: its iterator walks the deleted slots.)
-  const ring: number[] = [];
-  let oldest = 0;
+  const done = new DoneWindow(windowSize);
   const now = () => performance.now();
   const holds = (lease: Lease | undefined, owner: string) =>
     lease !== undefined && lease.owner === owner && lease.expiresAt > now();
   const heldByOther = (lease: Lease | undefined, owner: string) =>
     lease !== undefined && lease.owner !== owner && lease.expiresAt > now();
-
-  function isDone(updateId: number): boolean {
-    const until = done.get(updateId);
-    if (until === undefined) return false;
-    if (until > now()) return true;
-    done.delete(updateId);
-    return false;
-  }
 
   function free({ updateId, queueKey, owner }: DeliveryClaim): void {
     if (updates.get(updateId)?.owner === owner) updates.delete(updateId);
@@ -120,7 +109,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DeliverySto
 
   return {
     claim({ updateId, queueKey, owner, leaseMs }) {
-      if (isDone(updateId)) return "done";
+      if (done.has(updateId, now())) return "done";
       if (heldByOther(updates.get(updateId), owner)) return "busy";
       if (queueKey !== undefined && heldByOther(keys.get(queueKey), owner)) return "queued";
       const lease = { owner, expiresAt: now() + leaseMs };
@@ -141,18 +130,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DeliverySto
     },
     confirm(claim) {
       free(claim);
-      const { updateId } = claim;
-      const known = done.has(updateId);
-      done.set(updateId, now() + claim.retentionMs);
-      if (known) return;
-      if (ring.length < windowSize) {
-        ring.push(updateId);
-        return;
-      }
-      const forgotten = ring[oldest] as number;
-      if (forgotten !== updateId) done.delete(forgotten);
-      ring[oldest] = updateId;
-      oldest = (oldest + 1) % windowSize;
+      done.remember(claim.updateId, now() + claim.retentionMs);
     },
     release(claim) {
       free(claim);
