@@ -1,5 +1,5 @@
 import type { RejectionReason } from "./rejection.js";
-import { startTimer } from "./timer.js";
+import { cancelTimer, startTimer, type Timer } from "./timer.js";
 
 /**
  * A request body in any form a framework may hold it:
@@ -38,7 +38,8 @@ export interface ReadLimits {
 /**
  * Reads a body of any form, stopping as soon as it grows past the byte limit or takes longer than the
  * time limit. Never throws. A body that is already in memory is answered synchronously, which keeps the
- * common path free of extra awaits.
+ * common path free of extra awaits. A streamed body gives a promise: its continuation runs in the
+ * request's async context (OpenTelemetry's active span, for one), which a stream's own events do not.
  */
 export function readBody(
   body: BodyInput,
@@ -56,10 +57,13 @@ export function readBody(
     if (declaredLength !== undefined) return readStream(fromArrayBuffer(body), limits);
     return body.body ? readStream(fromWebStream(body.body), limits) : rejected("empty_body");
   }
-  if (isWebStream(body))
+  if (isWebStream(body)) {
     return body.locked ? rejected("body_consumed") : readStream(fromWebStream(body), limits);
+  }
   if (isNodeReadable(body)) {
-    return body.readableEnded ? rejected("body_consumed") : readStream(fromNodeReadable(body), limits);
+    return body.readableEnded
+      ? rejected("body_consumed")
+      : readStream(fromNodeReadable(body), limits, http1(body) ? declaredLength : undefined);
   }
   if (isAsyncIterable(body)) return readStream(fromAsyncIterable(body), limits);
   return { kind: "value", value: body };
@@ -100,21 +104,33 @@ type StreamSource = (sink: ChunkSink) => () => void;
  * Collects a streamed body within the byte limit and against the clock: a client that trickles its body
  * (slowloris) or stops half-way gets `body_timeout` instead of holding the request open. Settles once;
  * then the source is stopped if it is still going.
+ *
+ * The clock starts a microtask later rather than at once, and only if it is still needed. By then a
+ * Node HTTP/1 server has handed over the body bytes that came in the same read as the headers: when they
+ * are all of the declared `Content-Length`, the usual small webhook, nothing is left to wait for but the
+ * stream's end, which the parser brings without the client's help, so no timer is set at all.
+ * `declaredLength` is given only for such a source.
  */
-function readStream(source: StreamSource, limits: ReadLimits): Promise<BodyContent> {
-  return new Promise((resolve) => {
+function readStream(source: StreamSource, limits: ReadLimits, declaredLength?: number): Promise<BodyContent> {
+  return new Promise((receive) => {
     const parts: Uint8Array[] = [];
     let size = 0;
     let settled = false;
-    let stop = () => {};
-    const settle = (content: BodyContent) => {
+    let stopLater = false;
+    let stop: (() => void) | undefined;
+    let timer: Timer | undefined;
+    const settle = (content: BodyContent, ended = false) => {
       if (settled) return;
       settled = true;
-      timer.cancel();
-      stop();
-      resolve(content);
+      cancelTimer(timer);
+      // A source that ended has nothing left to stop (a Node stream's listeners then only hear a late
+      // `close`, which does nothing now), so it is left alone.
+      if (!ended) {
+        if (stop) stop();
+        else stopLater = true;
+      }
+      receive(content);
     };
-    const timer = startTimer(limits.timeoutMs, () => settle(rejected("body_timeout")));
     stop = source({
       chunk(chunk) {
         if (settled) return false;
@@ -127,12 +143,21 @@ function readStream(source: StreamSource, limits: ReadLimits): Promise<BodyConte
         parts.push(bytes);
         return true;
       },
-      end: () =>
-        settle(decode(parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, size), limits.maxBytes)),
+      end() {
+        if (settled) return;
+        const bytes = parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts, size);
+        settle(decode(bytes, limits.maxBytes), true);
+      },
       fail: () => settle(rejected("body_read_failed")),
     });
-    // A source that finished synchronously has already settled; stop it now that `stop` is known.
-    if (settled) stop();
+    // A source that was cut short synchronously has already settled; stop it now that `stop` is known.
+    if (stopLater) stop();
+    // A promise job, not queueMicrotask: Node wraps the latter in an async resource, which costs more.
+    void Promise.resolve().then(() => {
+      if (!settled && size !== declaredLength) {
+        timer = startTimer(limits.timeoutMs, () => settle(rejected("body_timeout")));
+      }
+    });
   });
 }
 
@@ -255,6 +280,14 @@ function isNodeReadable(body: object): body is NodeReadableLike {
     typeof candidate.on === "function" &&
     typeof candidate.removeListener === "function"
   );
+}
+
+/**
+ * An HTTP/1 request of Node's server, whose parser ends the body by itself once the declared length has
+ * come. (HTTP/2 waits for the client's end of stream, so a client could hold a complete body open.)
+ */
+function http1(body: object): boolean {
+  return (body as { httpVersionMajor?: unknown }).httpVersionMajor === 1;
 }
 
 function isAsyncIterable(body: object): body is AsyncIterable<Uint8Array | string> {

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { Readable } from "node:stream";
 import { describe, expect, test } from "vitest";
 import { recordingHandler, SECRET, telegramRequest, updateJson, watchedChunks } from "./helpers.js";
@@ -322,6 +323,23 @@ describe("slow and compressed bodies", () => {
     const result = await handler.handle(telegramRequest(slowloris()));
     expect([result.status, parse(result.body).error]).toEqual([408, "body_timeout"]);
     expect(Date.now() - started).toBeLessThan(1000);
+    expect(updates).toEqual([]);
+  });
+
+  test("a stream that sent all its declared bytes but never ends still gets 408", async () => {
+    // Only Node's HTTP/1 parser is trusted to end a body once its Content-Length has come; any other
+    // stream (here one with its whole body buffered and no end) keeps the body's clock.
+    const { handler, updates } = recordingHandler({ bodyTimeoutMs: 50 });
+    const json = updateJson();
+    // A Node-style stream that hands over the whole body as soon as it is read, then never ends.
+    const held = Object.assign(new EventEmitter(), { readableEnded: false });
+    held.on("newListener", (event: string, listener: (chunk: Buffer) => void) => {
+      if (event === "data") listener(Buffer.from(json));
+    });
+    const result = await handler.handle(
+      telegramRequest(held, { "content-length": String(Buffer.byteLength(json)) }),
+    );
+    expect([result.status, parse(result.body).error]).toEqual([408, "body_timeout"]);
     expect(updates).toEqual([]);
   });
 

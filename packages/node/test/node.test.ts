@@ -119,4 +119,40 @@ describe("http2's compatibility API", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  test("a body sent in full but whose stream is held open gets 408 body_timeout", async () => {
+    // HTTP/2 ends a request body only at the client's end of stream, even once the declared length has
+    // come: the body's clock must run, where HTTP/1's parser would have ended the body by itself.
+    const { webhook, updates } = recorder({ bodyTimeoutMs: 200 });
+    const server = createHttp2Server(webhook).listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    const client = connectHttp2(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const body = JSON.stringify(sampleUpdate(1));
+    try {
+      const [status, answer] = await new Promise<[number, string]>((resolve, reject) => {
+        const stream = client.request({
+          ":method": "POST",
+          ":path": "/bot",
+          ...telegramHeaders(CONFORMANCE_SECRET),
+          "content-length": String(Buffer.byteLength(body)),
+        });
+        let code = 0;
+        let text = "";
+        stream.on("response", (headers) => {
+          code = Number(headers[":status"]);
+        });
+        stream.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        stream.on("end", () => resolve([code, text]));
+        stream.on("error", reject);
+        stream.write(body);
+      });
+      expect([status, JSON.parse(answer).error]).toEqual([408, "body_timeout"]);
+      expect(updates).toEqual([]);
+    } finally {
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
