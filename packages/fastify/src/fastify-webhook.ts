@@ -4,6 +4,8 @@ import {
   TelehookError,
   type WebhookControls,
   type WebhookOptions,
+  type WebhookRequest,
+  type WebhookResult,
   webhookControls,
 } from "@telehook/core";
 import { toWebhookRequest } from "@telehook/node";
@@ -76,15 +78,21 @@ export async function telegramWebhook(app: FastifyInstance, options: FastifyWebh
   app.addHook("onClose", async () => {
     await handler.close();
   });
-  const answer = async (request: FastifyRequest, reply: FastifyReply, body: unknown) => {
-    const result = await handler.handle({ ...toWebhookRequest(request.raw), body: body as BodyInput });
-    const http2 = request.raw.httpVersionMajor >= 2;
+  const send = (request: FastifyRequest, reply: FastifyReply, result: WebhookResult): void => {
     reply.code(result.status);
-    for (const [name, value] of Object.entries(result.headers)) {
-      if (!(http2 && name === "connection")) reply.header(name, value);
+    // A plain loop over the names: the usual answer has no header, and then nothing is allocated.
+    for (const name in result.headers) {
+      if (name === "connection" && request.raw.httpVersionMajor >= 2) continue;
+      reply.header(name, result.headers[name]);
     }
     // An empty answer is sent without a body, so Fastify adds no content type.
-    return reply.send(result.body === "" ? undefined : result.body);
+    reply.send(result.body === "" ? undefined : result.body);
+  };
+  /** Answers the request through `reply`; the promise settles once the answer was handed to Fastify. */
+  const answer = (request: FastifyRequest, reply: FastifyReply, body: unknown): Promise<void> => {
+    const webhookRequest: WebhookRequest = { ...toWebhookRequest(request.raw), body: body as BodyInput };
+    // handle() never rejects.
+    return handler.handle(webhookRequest).then((result) => send(request, reply, result));
   };
   // A child context, so that the parser and the error handler below apply to the webhook's route alone.
   await app.register(
@@ -103,13 +111,19 @@ export async function telegramWebhook(app: FastifyInstance, options: FastifyWebh
       // own order (a DELETE is 405 whatever its type). Every other error goes on to the app's handler.
       route.setErrorHandler(async (error: { code?: unknown }, request, reply) => {
         if (error.code !== "FST_ERR_CTP_INVALID_MEDIA_TYPE" || reply.sent) throw error;
-        return answer(request, reply, request.raw);
+        await answer(request, reply, request.raw);
+        return reply;
       });
       route.route({
         method: METHODS,
         url: path,
-        // The parser's payload: the raw stream, or what a preParsing hook put in its place.
-        handler: (request, reply) => answer(request, reply, request.body ?? request.raw),
+        // The parser's payload: the raw stream, or what a preParsing hook put in its place. The handler
+        // answers through `reply` and returns nothing (Fastify's callback style), which spares Fastify
+        // waiting on a promise.
+        handler: (request, reply) => {
+          // Only a broken reply gets to the catch; Fastify's error handling answers it.
+          answer(request, reply, request.body ?? request.raw).catch((error: Error) => reply.send(error));
+        },
       });
     },
     { prefix, logLevel, logSerializers } as RegisterOptions,

@@ -55,11 +55,16 @@ export function telegramWebhook(options: NodeWebhookOptions): NodeWebhookListene
       else notFound(res);
       return;
     }
-    handler
-      .handle(toWebhookRequest(req, bodyParserResult(req)))
-      .then((result) => writeWebhookResult(res, result))
-      // Only a broken response object gets here; the core itself never throws.
-      .catch((error: unknown) => (next ? next(error) : res.destroy()));
+    // handle() never rejects, so one `then` is enough.
+    void handler.handle(toWebhookRequest(req, bodyParserResult(req))).then((result) => {
+      try {
+        writeWebhookResult(res, result);
+      } catch (error) {
+        // Only a broken response object gets here; the core itself never throws.
+        if (next) next(error);
+        else res.destroy();
+      }
+    });
   };
   return Object.assign(listener, webhookControls(handler));
 }
