@@ -8,17 +8,22 @@ import { cancelTimer, startTimer, type Timer } from "../timer.js";
 import type { Update, UpdateContext, UpdateHandler } from "../update.js";
 import type { Activity } from "./activity.js";
 import { ChatQueues, type QueueLimits, type QueuePlace } from "./chat-queues.js";
-import type { ClaimResult, DeliveryStore, LeaseRequest } from "./delivery-store.js";
+import type { ClaimResult, DeliveryStore } from "./delivery-store.js";
 import { type ErrorPolicy, FailureLedger } from "./error-policy.js";
 import { queueKeyOf } from "./queue-key.js";
 import { RecentReplies } from "./recent-replies.js";
-import { callStore, StoreFailure } from "./store-call.js";
+import {
+  awaitStore,
+  callStore,
+  invokeStore,
+  PendingStoreCall,
+  type StoreCall,
+  StoreFailure,
+} from "./store-call.js";
 import { replyBody } from "./webhook-reply.js";
 
 type MaybePromise<T> = T | Promise<T>;
 type WaitUntil = (promise: Promise<unknown>) => void;
-/** What every store call of one run is given. */
-type StoreCall = LeaseRequest & { readonly retentionMs: number };
 
 /** The options delivery runs on, resolved (defaults applied, hooks guarded) by `resolveOptions`. */
 export interface DeliveryOptions {
@@ -394,7 +399,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   function renewLeases(execution: Execution): void {
     if (execution.phase !== "running" || execution.abandoned) return;
     const { claim, update } = execution;
-    const kept = callStore(() => (store as DeliveryStore).renew(claim), options.storeTimeoutMs);
+    const kept = callStore(store as DeliveryStore, "renew", claim, options.storeTimeoutMs);
     const check = (answer: unknown) => {
       if (answer === true) return;
       const failure =
@@ -570,21 +575,25 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
 
   /** The store's claim, checked: anything but the four answers is a store failure, never a lasting 409. */
   function claimUpdate(claim: StoreCall, update: Update): MaybePromise<ClaimResult | StoreFailure> {
-    const check = (granted: unknown): ClaimResult | StoreFailure => {
-      if (granted instanceof StoreFailure) return storeFailed("claim", update, granted, claim.owner);
-      if (CLAIM_RESULTS.includes(granted)) return granted as ClaimResult;
-      const wrong = new TypeError(
-        `claim() returned ${describe(granted)}, not "claimed", "done", "busy" or "queued"`,
-      );
-      return storeFailed("claim", update, new StoreFailure(wrong), claim.owner);
-    };
+    const granted = invokeStore(store as DeliveryStore, "claim", claim);
+    if (!(granted instanceof PendingStoreCall)) return checkClaim(granted, claim, update);
     // A claim granted after we stopped waiting (a client that queued it while offline) is given back at once.
     const giveBack = (late: unknown) => {
       // Detached: tellStore never rejects, and reports a failed store itself.
       if (late === "claimed") void tellStore("release", claim, update);
     };
-    const granted = callStore(() => (store as DeliveryStore).claim(claim), options.storeTimeoutMs, giveBack);
-    return granted instanceof Promise ? granted.then(check) : check(granted);
+    return awaitStore(granted, options.storeTimeoutMs, giveBack).then((settled) =>
+      checkClaim(settled, claim, update),
+    );
+  }
+
+  function checkClaim(granted: unknown, claim: StoreCall, update: Update): ClaimResult | StoreFailure {
+    if (granted instanceof StoreFailure) return storeFailed("claim", update, granted, claim.owner);
+    if (CLAIM_RESULTS.includes(granted)) return granted as ClaimResult;
+    const wrong = new TypeError(
+      `claim() returned ${describe(granted)}, not "claimed", "done", "busy" or "queued"`,
+    );
+    return storeFailed("claim", update, new StoreFailure(wrong), claim.owner);
   }
 
   /** Confirms or releases the execution's claim, if it still holds one. */
@@ -600,13 +609,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     claim: StoreCall,
     update: Update,
   ): Promise<void> | undefined {
-    const told = callStore(
-      () =>
-        action === "confirm"
-          ? (store as DeliveryStore).confirm(claim)
-          : (store as DeliveryStore).release(claim),
-      options.storeTimeoutMs,
-    );
+    const told = callStore(store as DeliveryStore, action, claim, options.storeTimeoutMs);
     if (told instanceof Promise) {
       return told.then((outcome) => {
         if (outcome instanceof StoreFailure) storeFailed(action, update, outcome, claim.owner);
