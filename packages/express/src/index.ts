@@ -91,11 +91,17 @@ export function telegramWebhook(options: ExpressWebhookOptions): ExpressWebhookM
     // Express 4's parsers are body-parser 1, which leaves `req.body = {}` on requests it did not read;
     // Express 5's leave it undefined, so a `{}` there was parsed. Only Express 4 still has `req.param()`.
     const placeholderEmptyObject = typeof (req as { param?: unknown }).param === "function";
-    handler
+    // handle() never rejects, so one `then` is enough.
+    void handler
       .handle(toWebhookRequest(req, bodyParserResult(req, { placeholderEmptyObject })))
-      .then((result) => writeWebhookResult(res, result))
-      // Only a broken response object gets here; the core itself never throws.
-      .catch(next);
+      .then((result) => {
+        try {
+          writeWebhookResult(res, result);
+        } catch (error) {
+          // Only a broken response object gets here; the core itself never throws.
+          next(error);
+        }
+      });
   };
   return Object.assign(middleware, webhookControls(handler));
 }
