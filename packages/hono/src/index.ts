@@ -127,14 +127,19 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
       Object.defineProperty(webhookRequest, "remoteAddress", { get: () => peerOf(c).remote.address });
     }
     const result = await handler.handle(webhookRequest);
-    // c.newResponse keeps headers that earlier middleware set with c.header().
-    return c.newResponse(
-      result.body === "" ? null : result.body,
-      result.status as StatusCode,
-      result.headers,
-    );
+    const status = result.status as StatusCode;
+    // Both keep headers that earlier middleware set with c.header(). The usual answer, 200 with neither a
+    // body nor a header, goes out through c.body as a bare route's does: node-server then sends it without
+    // building a Headers object.
+    if (result.body === "" && hasNoHeader(result.headers)) return c.body(null, status);
+    return c.newResponse(result.body === "" ? null : result.body, status, result.headers);
   };
   return Object.assign(middleware, webhookControls(handler));
+}
+
+function hasNoHeader(headers: Readonly<Record<string, string>>): boolean {
+  for (const _ in headers) return false;
+  return true;
 }
 
 /** The execution context the runtime gave this request (Workers' `ctx`), if any; Hono's getter throws without one. */

@@ -109,7 +109,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): DeliverySto
 
   return {
     claim({ updateId, queueKey, owner, leaseMs }) {
-      if (done.has(updateId, now())) return "done";
+      if (done.has(updateId, now)) return "done";
       if (heldByOther(updates.get(updateId), owner)) return "busy";
       if (queueKey !== undefined && heldByOther(keys.get(queueKey), owner)) return "queued";
       const lease = { owner, expiresAt: now() + leaseMs };

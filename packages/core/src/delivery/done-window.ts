@@ -20,10 +20,10 @@ export class DoneWindow {
     this.#size = size;
   }
 
-  /** True while `updateId` counts as handled. */
-  has(updateId: number, now: number): boolean {
+  /** True while `updateId` counts as handled; reads the clock only for an id it knows. */
+  has(updateId: number, now: () => number): boolean {
     const slot = this.#slots.get(updateId);
-    return slot !== undefined && (this.#until[slot] as number) > now;
+    return slot !== undefined && (this.#until[slot] as number) > now();
   }
 
   /** Remembers `updateId` as handled until `until`; an id already known only gets the new time. */
@@ -56,9 +56,10 @@ export class DoneWindow {
  * that is {@link createMemoryStore}.
  */
 export function createOwnStore(windowSize = 10_000): DeliveryStore {
+  const clock = () => performance.now();
   const done = new DoneWindow(windowSize);
   return {
-    claim: ({ updateId }) => (done.has(updateId, performance.now()) ? "done" : "claimed"),
+    claim: ({ updateId }) => (done.has(updateId, clock) ? "done" : "claimed"),
     renew: () => true,
     confirm({ updateId, retentionMs }) {
       done.remember(updateId, performance.now() + retentionMs);

@@ -142,7 +142,9 @@ describe("deadline", () => {
 
 describe("expiry", () => {
   it("drops an inline query when the next retry would come after its 30 s lifetime", async () => {
-    emulator = await createTelegramEmulator({ timeScale: 0.002 });
+    // 30 s are 300 ms here: a loopback round trip slowed by a busy machine stays a small part of the
+    // scaled backoff (at 0.002, 5 ms of load counted as 2.5 s and cost an attempt).
+    emulator = await createTelegramEmulator({ timeScale: 0.01 });
     receiver = await startReceiver((_request, response) => void response.writeHead(500).end());
     await setWebhook(emulator, { url: receiver.url });
     emulator.sendUpdate(updates.inlineQuery({ query: "cats" }));
