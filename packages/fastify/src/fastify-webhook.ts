@@ -90,7 +90,10 @@ export async function telegramWebhook(app: FastifyInstance, options: FastifyWebh
   };
   /** Answers the request through `reply`; the promise settles once the answer was handed to Fastify. */
   const answer = (request: FastifyRequest, reply: FastifyReply, body: unknown): Promise<void> => {
-    const webhookRequest: WebhookRequest = { ...toWebhookRequest(request.raw), body: body as BodyInput };
+    const converted = toWebhookRequest(request.raw);
+    // Without a preParsing hook the payload is the raw stream, which the conversion already hands over.
+    const webhookRequest: WebhookRequest =
+      body === request.raw ? converted : { ...converted, body: body as BodyInput };
     // handle() never rejects.
     return handler.handle(webhookRequest).then((result) => send(request, reply, result));
   };
