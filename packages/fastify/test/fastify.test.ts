@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import { type FastifyWebhookOptions, telegramWebhook } from "@telehook/fastify";
 import {
   CONFORMANCE_SECRET,
@@ -41,6 +42,21 @@ describe.each(FASTIFY_VERSIONS)("%s", (_, factory) => {
       expect([empty.status, JSON.parse(empty.body).error]).toEqual([400, "invalid_update"]);
       expect(JSON.parse(api.body)).toEqual({ got: { a: 1 } });
       expect(updates).toEqual([1]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test("a preParsing hook's replacement stream is what the webhook reads", async () => {
+    // The app swaps the body for another stream before parsing (as a decryption hook would): the
+    // webhook must read that stream, not the request's own.
+    const { app, base, updates } = await start({}, (app) => {
+      app.addHook("preParsing", async () => Readable.from([Buffer.from(JSON.stringify(sampleUpdate(7)))]));
+    });
+    try {
+      const hook = await post(`${base}/bot`, JSON.stringify(sampleUpdate(1)));
+      expect(hook.status).toBe(200);
+      expect(updates).toEqual([7]);
     } finally {
       await app.close();
     }
