@@ -264,7 +264,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
       watchHolder(execution, queues.holderOf(key));
     }
     // The deadline's timer, set once the run is under way: a run that already finished (a synchronous
-    // onUpdate with the memory store) needs none.
+    // onUpdate with a store that answers at once) needs none.
     if (execution.phase === "waiting" || execution.phase === "running") {
       execution.timer = startTimer(execution.deadlineMs, deadlinePassed, execution);
     }
