@@ -173,6 +173,28 @@ describe("deduplication", () => {
     expect(runs).toBe(4);
   });
 
+  test("an id handled again after its retention ended counts once in the window", async () => {
+    // The window holds the last 2 ids. Id 50 expires, is handled again with a long retention, then one
+    // other id follows: 50 is still among the last 2, so a copy of it is a duplicate.
+    const store = createMemoryStore({ windowSize: 2 });
+    const owner = "this instance";
+    const call = (updateId: number, retentionMs: number) => ({
+      updateId,
+      queueKey: undefined,
+      owner,
+      leaseMs: 60_000,
+      retentionMs,
+    });
+    store.claim(call(50, 1));
+    store.confirm(call(50, 1));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(store.claim(call(50, 60_000))).toBe("claimed");
+    store.confirm(call(50, 60_000));
+    store.claim(call(51, 60_000));
+    store.confirm(call(51, 60_000));
+    expect(store.claim({ ...call(50, 60_000), owner: "a copy" })).toBe("done");
+  });
+
   test("with dedupe off, every copy runs", async () => {
     let runs = 0;
     const handler = build({ dedupe: false, onUpdate: () => void runs++ });
