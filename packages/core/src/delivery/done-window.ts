@@ -62,7 +62,7 @@ export function createOwnStore(windowSize = 10_000): DeliveryStore {
     claim: ({ updateId }) => (done.has(updateId, clock) ? "done" : "claimed"),
     renew: () => true,
     confirm({ updateId, retentionMs }) {
-      done.remember(updateId, performance.now() + retentionMs);
+      done.remember(updateId, clock() + retentionMs);
     },
     release() {},
   };
