@@ -30,6 +30,7 @@ const USAGE = `Usage: node bench/dist/main.js [options]   (pnpm bench builds fir
   --frameworks LIST        comma-separated: ${FRAMEWORKS.join(",")} (default: all)
   --rounds N               HTTP rounds per server (default 7)
   --seconds S              HTTP round length in seconds (default 4)
+  --slices N               turns a framework's servers take within each HTTP round (default 4)
   --connections N          HTTP connections (default 50)
   --amount N               fixed HTTP requests per round instead of calibrating to --seconds
   --memory-updates N       updates through the handler in the memory section (default 1000000)
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     frameworks: { type: "string" },
     rounds: { type: "string" },
     seconds: { type: "string" },
+    slices: { type: "string" },
     connections: { type: "string" },
     amount: { type: "string" },
     "memory-updates": { type: "string" },
@@ -94,6 +96,7 @@ const httpOptions: HttpOptions = {
   frameworks: list<Framework>(values.frameworks, FRAMEWORKS, quick ? ["express"] : FRAMEWORKS),
   rounds: number(values.rounds, quick ? 1 : 7),
   roundSeconds: number(values.seconds, quick ? 1 : 4),
+  slices: number(values.slices, quick ? 1 : 4),
   connections: number(values.connections, quick ? 8 : 50),
   amount: values.amount !== undefined ? number(values.amount, 0) : quick ? 400 : undefined,
   warmupRequests: quick ? 200 : 3000,

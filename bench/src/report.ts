@@ -259,6 +259,10 @@ function renderRedisStore(options: HttpOptions, frameworks: readonly HttpFramewo
   return out;
 }
 
+function slicesShare(slices: number): string {
+  return slices === 1 ? "all" : `1/${slices}`;
+}
+
 function renderHttp(options: HttpOptions, { frameworks, pinned }: HttpResults): string[] {
   const out = ["## HTTP: telehook's adapters beside a bare route and grammY", ""];
   out.push(
@@ -267,8 +271,11 @@ function renderHttp(options: HttpOptions, { frameworks, pinned }: HttpResults): 
       "`Content-Type: application/json`. Every request carries its own update_id (autocannon `setupRequest` " +
       "builds each body), so telehook's dedupe never answers from its cache. Every server is warmed up with " +
       `${options.warmupRequests} requests, then a second warm-up sets the round's request count to last ` +
-      `about ${options.roundSeconds} s; then ${options.rounds} rounds run interleaved (bare, telehook, grammY ` +
-      "for each framework in turn, then again) and each figure is the median of the rounds.",
+      `about ${options.roundSeconds} s; then ${options.rounds} rounds run. In a round, each framework's ` +
+      `servers take ${options.slices} turns with ${slicesShare(options.slices)} of their requests each, the ` +
+      "order reversed every other turn (bare, telehook, grammY, then grammY, telehook, bare, …), so that the " +
+      "machine's drift within the round slows them alike; a server's round is all its requests over all its " +
+      "turns' time. Each figure is the median of the rounds.",
     "",
     "- **bare**: the framework, its usual JSON body parsing (`express.json()`, `c.req.json()`, " +
       "`@koa/bodyparser`, Fastify's own parser, `JSON.parse` on node:http), a secret header check before the " +

@@ -29,6 +29,12 @@ export interface HttpOptions {
   readonly rounds: number;
   /** Each round's length: its request count is calibrated to take about this long. */
   readonly roundSeconds: number;
+  /**
+   * How many turns a framework's servers take within one round: each turn runs 1/`slices` of the round's
+   * requests on every server of the framework, the order reversed every other turn (bare, telehook, grammY,
+   * then grammY, telehook, bare, …), so that a machine whose speed drifts during the round slows them alike.
+   */
+  readonly slices: number;
   readonly connections: number;
   /** A fixed request count per round instead of calibrating (the smoke test). */
   readonly amount?: number | undefined;
@@ -295,17 +301,28 @@ async function measureServers(
       log(`  warmed up ${server.name}: ${amounts.get(server)} requests per round`);
     }
     const rounds = new Map<BenchServer, HttpRound[]>(servers.map((server) => [server, []]));
+    const teams = options.frameworks.map((framework) => servers.filter((s) => s.framework === framework));
     for (let round = 1; round <= options.rounds; round++) {
       const line: string[] = [];
-      for (const server of servers) {
-        const counted = server.variant === REDIS_VARIANT ? redis?.counter : undefined;
-        const before = await counted?.roundTrips();
-        const measured = await measureRound(server, amounts.get(server) ?? 0, options, `round ${round}`);
-        if (counted && before !== undefined) {
-          roundTrips.push(((await counted.roundTrips()) - before) / (amounts.get(server) ?? 1));
+      for (const team of teams) {
+        const slices = new Map<BenchServer, HttpRound[]>(team.map((server) => [server, []]));
+        for (let turn = 0; turn < options.slices; turn++) {
+          for (const server of turn % 2 === 0 ? team : [...team].reverse()) {
+            const counted = server.variant === REDIS_VARIANT ? redis?.counter : undefined;
+            const before = await counted?.roundTrips();
+            const amount = sliceOf(amounts.get(server) ?? 0, options);
+            const measured = await measureRound(server, amount, options, `round ${round}, turn ${turn + 1}`);
+            if (counted && before !== undefined) {
+              roundTrips.push(((await counted.roundTrips()) - before) / amount);
+            }
+            slices.get(server)?.push(measured);
+          }
         }
-        rounds.get(server)?.push(measured);
-        line.push(`${server.name} ${Math.round(measured.load.requestsPerSecond)}/s`);
+        for (const server of team) {
+          const measured = combineSlices(slices.get(server) ?? []);
+          rounds.get(server)?.push(measured);
+          line.push(`${server.name} ${Math.round(measured.load.requestsPerSecond)}/s`);
+        }
       }
       log(`  round ${round}/${options.rounds}: ${line.join(", ")}`);
     }
@@ -349,6 +366,50 @@ async function measureServers(
   } finally {
     await Promise.all(servers.map((server) => server.close()));
   }
+}
+
+/** One turn's share of a round's requests: a whole number of requests per connection. */
+function sliceOf(amount: number, options: HttpOptions): number {
+  const perConnection = Math.max(1, Math.round(amount / options.slices / options.connections));
+  return Math.min(amount, perConnection * options.connections);
+}
+
+/**
+ * A server's turns in one round as one round: its rate is all the requests over all the time, its CPU all
+ * the CPU over all the requests, its latencies the median of the turns' percentiles.
+ */
+function combineSlices(slices: readonly HttpRound[]): HttpRound {
+  const total = (pick: (slice: HttpRound) => number) => slices.reduce((sum, slice) => sum + pick(slice), 0);
+  const requests = total((slice) => slice.handled);
+  const seconds = total((slice) => slice.load.seconds);
+  const statuses: Record<string, number> = {};
+  for (const slice of slices) {
+    for (const [status, count] of Object.entries(slice.load.statuses)) {
+      statuses[status] = (statuses[status] ?? 0) + count;
+    }
+  }
+  const last = slices[slices.length - 1] as HttpRound;
+  return {
+    load: {
+      requestsPerSecond: requests / seconds,
+      seconds,
+      sent: total((slice) => slice.load.sent),
+      ok200: total((slice) => slice.load.ok200),
+      statuses,
+      errors: total((slice) => slice.load.errors),
+      timeouts: total((slice) => slice.load.timeouts),
+      non2xx: total((slice) => slice.load.non2xx),
+      p50: median(slices.map((slice) => slice.load.p50)),
+      p99: median(slices.map((slice) => slice.load.p99)),
+      loadGenCpu: total((slice) => slice.load.loadGenCpu * slice.load.seconds) / seconds,
+      stoppedEarly: slices.some((slice) => slice.load.stoppedEarly),
+    },
+    handled: requests,
+    serverCpuMicros: total((slice) => slice.serverCpuMicros * slice.handled) / requests,
+    othersCpu: total((slice) => slice.othersCpu * slice.load.seconds) / seconds,
+    rss: last.rss,
+    maxRss: Math.max(...slices.map((slice) => slice.maxRss)),
+  };
 }
 
 function summarize(
