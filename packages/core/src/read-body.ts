@@ -1,5 +1,8 @@
-import type { RejectionReason } from "./rejection.js";
+import { type BodyContent, concat, decode, encoder, type ReadLimits, rejected } from "./body-content.js";
+import { http1, isNodeReadable, readNodeReadable } from "./read-node-readable.js";
 import { cancelTimer, startTimer, type Timer } from "./timer.js";
+
+export type { BodyContent, ReadLimits };
 
 /**
  * A request body in any form a framework may hold it:
@@ -17,23 +20,6 @@ export type BodyInput =
   | object
   | null
   | undefined;
-
-/** The body as text, as an already-parsed value, or the reason it could not be had. */
-export type BodyContent =
-  | { readonly kind: "text"; readonly text: string }
-  | { readonly kind: "value"; readonly value: unknown }
-  | { readonly kind: "rejected"; readonly reason: RejectionReason };
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-const encoder = new TextEncoder();
-
-/** How much of a body to accept, and for how long to wait for it. */
-export interface ReadLimits {
-  /** Bytes. */
-  readonly maxBytes: number;
-  /** Milliseconds a streamed body may take to arrive in full (`bodyTimeoutMs`). */
-  readonly timeoutMs: number;
-}
 
 /**
  * Reads a body of any form, stopping as soon as it grows past the byte limit or takes longer than the
@@ -63,14 +49,10 @@ export function readBody(
   if (isNodeReadable(body)) {
     return body.readableEnded
       ? rejected("body_consumed")
-      : readStream(fromNodeReadable(body), limits, http1(body) ? declaredLength : undefined);
+      : readNodeReadable(body, limits, http1(body) ? declaredLength : undefined);
   }
   if (isAsyncIterable(body)) return readStream(fromAsyncIterable(body), limits);
   return { kind: "value", value: body };
-}
-
-function rejected(reason: RejectionReason): BodyContent {
-  return { kind: "rejected", reason };
 }
 
 function textWithin(text: string, limit: number): BodyContent {
@@ -79,15 +61,6 @@ function textWithin(text: string, limit: number): BodyContent {
     return rejected("payload_too_large");
   }
   return { kind: "text", text };
-}
-
-function decode(bytes: Uint8Array, limit: number): BodyContent {
-  if (bytes.byteLength > limit) return rejected("payload_too_large");
-  try {
-    return { kind: "text", text: utf8.decode(bytes) };
-  } catch {
-    return rejected("invalid_utf8");
-  }
 }
 
 /** Where a stream source delivers its chunks. `chunk` answers false once the reader wants no more. */
@@ -104,14 +77,8 @@ type StreamSource = (sink: ChunkSink) => () => void;
  * Collects a streamed body within the byte limit and against the clock: a client that trickles its body
  * (slowloris) or stops half-way gets `body_timeout` instead of holding the request open. Settles once;
  * then the source is stopped if it is still going.
- *
- * The clock starts a microtask later rather than at once, and only if it is still needed. By then a
- * Node HTTP/1 server has handed over the body bytes that came in the same read as the headers: when they
- * are all of the declared `Content-Length`, the usual small webhook, nothing is left to wait for but the
- * stream's end, which the parser brings without the client's help, so no timer is set at all.
- * `declaredLength` is given only for such a source.
  */
-function readStream(source: StreamSource, limits: ReadLimits, declaredLength?: number): Promise<BodyContent> {
+function readStream(source: StreamSource, limits: ReadLimits): Promise<BodyContent> {
   return new Promise((receive) => {
     const parts: Uint8Array[] = [];
     let size = 0;
@@ -152,36 +119,8 @@ function readStream(source: StreamSource, limits: ReadLimits, declaredLength?: n
     });
     // A source that was cut short synchronously has already settled; stop it now that `stop` is known.
     if (stopLater) stop();
-    // A promise job, not queueMicrotask: Node wraps the latter in an async resource, which costs more.
-    void Promise.resolve().then(() => {
-      if (!settled && size !== declaredLength) {
-        timer = startTimer(limits.timeoutMs, () => settle(rejected("body_timeout")));
-      }
-    });
+    else if (!settled) timer = startTimer(limits.timeoutMs, () => settle(rejected("body_timeout")));
   });
-}
-
-/**
- * A Node readable (an `IncomingMessage`), read through its events, which costs far less than its async
- * iterator. Stopping only detaches: the stream keeps flowing and discards the rest, so the socket stays
- * usable and a 413 still reaches the client.
- */
-function fromNodeReadable(stream: NodeReadableLike): StreamSource {
-  return (sink) => {
-    const onData = (chunk: Uint8Array | string) => void sink.chunk(chunk);
-    const onEnd = () => sink.end();
-    const onFail = () => sink.fail();
-    stream.on("data", onData);
-    stream.on("end", onEnd);
-    stream.on("error", onFail);
-    stream.on("close", onFail);
-    return () => {
-      stream.removeListener("data", onData);
-      stream.removeListener("end", onEnd);
-      stream.removeListener("error", onFail);
-      stream.removeListener("close", onFail);
-    };
-  };
 }
 
 function fromArrayBuffer(body: WebBodyLike): StreamSource {
@@ -242,16 +181,6 @@ function fromAsyncIterable(chunks: AsyncIterable<Uint8Array | string>): StreamSo
   };
 }
 
-function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    all.set(part, offset);
-    offset += part.byteLength;
-  }
-  return all;
-}
-
 interface WebBodyLike {
   readonly bodyUsed: boolean;
   readonly body: ReadableStream<Uint8Array> | null;
@@ -265,29 +194,6 @@ function isWebBody(body: object): body is WebBodyLike {
 
 function isWebStream(body: object): body is ReadableStream<Uint8Array> {
   return typeof (body as ReadableStream).getReader === "function";
-}
-
-interface NodeReadableLike {
-  readonly readableEnded: boolean;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  removeListener(event: string, listener: (...args: never[]) => void): unknown;
-}
-
-function isNodeReadable(body: object): body is NodeReadableLike {
-  const candidate = body as Partial<NodeReadableLike>;
-  return (
-    typeof candidate.readableEnded === "boolean" &&
-    typeof candidate.on === "function" &&
-    typeof candidate.removeListener === "function"
-  );
-}
-
-/**
- * An HTTP/1 request of Node's server, whose parser ends the body by itself once the declared length has
- * come. (HTTP/2 waits for the client's end of stream, so a client could hold a complete body open.)
- */
-function http1(body: object): boolean {
-  return (body as { httpVersionMajor?: unknown }).httpVersionMajor === 1;
 }
 
 function isAsyncIterable(body: object): body is AsyncIterable<Uint8Array | string> {
