@@ -139,7 +139,7 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     if (encoding && encoding.toLowerCase() !== "identity") return reject("unsupported_content_encoding");
     const lengthHeader = request.header("content-length");
     if (lengthHeader === null || lengthHeader === undefined) return undefined;
-    if (!/^\d+$/.test(lengthHeader)) return reject("invalid_content_length");
+    if (!isDigits(lengthHeader)) return reject("invalid_content_length");
     const declaredLength = Number(lengthHeader);
     if (declaredLength > resolved.readLimits.maxBytes) return reject("payload_too_large");
     return declaredLength;
@@ -215,6 +215,16 @@ export function createWebhookHandler(options: WebhookOptions): WebhookHandler {
     setWebhook: () => (registration ? registration.setWebhook() : Promise.reject(notConfigured())),
     stats,
   };
+}
+
+/** True for one or more ASCII digits and nothing else, as a Content-Length must be. */
+function isDigits(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 function notConfigured(): TelehookError {
