@@ -88,14 +88,23 @@ export async function telegramWebhook(app: FastifyInstance, options: FastifyWebh
     // An empty answer is sent without a body, so Fastify adds no content type.
     reply.send(result.body === "" ? undefined : result.body);
   };
-  /** Answers the request through `reply`; the promise settles once the answer was handed to Fastify. */
+  /**
+   * Answers the request through `reply`; the promise settles once the answer was handed to Fastify. It
+   * never rejects: handle() does not, and a reply that throws gets the error sent through Fastify's own
+   * error handling.
+   */
   const answer = (request: FastifyRequest, reply: FastifyReply, body: unknown): Promise<void> => {
     const converted = toWebhookRequest(request.raw);
     // Without a preParsing hook the payload is the raw stream, which the conversion already hands over.
     const webhookRequest: WebhookRequest =
       body === request.raw ? converted : { ...converted, body: body as BodyInput };
-    // handle() never rejects.
-    return handler.handle(webhookRequest).then((result) => send(request, reply, result));
+    return handler.handle(webhookRequest).then((result) => {
+      try {
+        send(request, reply, result);
+      } catch (error) {
+        reply.send(error as Error);
+      }
+    });
   };
   // A child context, so that the parser and the error handler below apply to the webhook's route alone.
   await app.register(
@@ -124,8 +133,7 @@ export async function telegramWebhook(app: FastifyInstance, options: FastifyWebh
         // answers through `reply` and returns nothing (Fastify's callback style), which spares Fastify
         // waiting on a promise.
         handler: (request, reply) => {
-          // Only a broken reply gets to the catch; Fastify's error handling answers it.
-          answer(request, reply, request.body ?? request.raw).catch((error: Error) => reply.send(error));
+          void answer(request, reply, request.body ?? request.raw);
         },
       });
     },

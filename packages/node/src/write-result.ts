@@ -16,6 +16,14 @@ export type NodeResponse = ServerResponse | Http2ServerResponse;
  */
 export function writeWebhookResult(res: NodeResponse, { status, headers, body }: WebhookResult): void {
   if (res.headersSent) return;
+  // The usual answer, no body and no header of its own, goes out as a bare route's does: writeHead() then
+  // end(), one write with an empty chunked body. An end() without writeHead() corks the socket to write the
+  // head, and a Content-Length given to writeHead() is validated as a header: both cost more per request.
+  // Headers set on the response before (connect middleware) are kept either way.
+  if (body === "" && hasNoHeader(headers)) {
+    res.writeHead(status).end();
+    return;
+  }
   res.statusCode = status;
   // A plain loop over the names: the usual answer has no header, and then nothing is allocated.
   for (const name in headers) {
@@ -23,4 +31,9 @@ export function writeWebhookResult(res: NodeResponse, { status, headers, body }:
     res.setHeader(name, headers[name] as string);
   }
   res.end(body);
+}
+
+function hasNoHeader(headers: Readonly<Record<string, string>>): boolean {
+  for (const _ in headers) return false;
+  return true;
 }
