@@ -267,6 +267,7 @@ export function resolveOptions(options: WebhookOptions): ResolvedOptions {
     waitUntil: options.waitUntil ? guard("waitUntil", options.waitUntil, () => {}) : undefined,
     onDeadline: guard("onDeadline", options.onDeadline, () => {}),
     store: options.dedupe === false ? null : resolveStore(options.store),
+    ownStore: options.dedupe !== false && options.store === undefined,
     leaseMs: wholeNumber(options.leaseMs ?? Math.max(30_000, deadlineMs + 1), "leaseMs", deadlineMs + 1),
     retentionMs: wholeNumber(options.retentionMs ?? 86_400_000, "retentionMs", 1),
     errorPolicy,

@@ -51,6 +51,8 @@ export interface DeliveryOptions {
   readonly events: Events | null;
   /** The `store` option (the memory store by default), or `null` with `dedupe: false`. */
   readonly store: DeliveryStore | null;
+  /** True when `store` is the private default one, which never reads a run's `owner`. */
+  readonly ownStore: boolean;
   /** The `storeTimeoutMs` option: how long one store call may take, in ms. */
   readonly storeTimeoutMs: number;
   /** The `leaseMs` option: how long a claim in the store lasts unless renewed, in ms. */
@@ -193,13 +195,15 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   let runs = 0;
   let unfinished = 0;
 
+  // A run's name (its store owner, its events' runId) is made only where something reads it.
+  const namesRuns = events !== null || (store !== null && !options.ownStore);
   // One object serves every store call of a run: claim and renew read leaseMs, confirm reads retentionMs.
   const claimOf = (update: Update, queueKey: string | undefined): StoreCall => {
-    if (instance === "") instance = instanceId();
+    if (namesRuns && instance === "") instance = instanceId();
     return {
       updateId: update.update_id,
       queueKey,
-      owner: `${instance}:${++runs}`,
+      owner: namesRuns ? `${instance}:${++runs}` : "",
       leaseMs: options.leaseMs,
       retentionMs: options.retentionMs,
     };
