@@ -11,4 +11,5 @@ export { UPDATE_TYPES_IN_SERVER_ORDER } from "./bot-api/update-types.js";
 export { displayWebhookUrl } from "./bot-api/webhook-diff.js";
 export { queueKeyOf } from "./delivery/queue-key.js";
 export { toTelehookError } from "./errors.js";
+export { isPlainAnswer } from "./result.js";
 export { usesPeerAddress } from "./source-ip.js";

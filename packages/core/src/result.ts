@@ -38,3 +38,19 @@ export function rejectionResult(rejection: Rejection, headers?: Record<string, s
     body: JSON.stringify({ ok: false, error: rejection.reason, description: rejection.message }),
   };
 }
+
+/**
+ * True for the usual answer: no body and no header of its own. Adapters send it the cheapest way their
+ * framework has (`writeHead(status).end()` on Node, `c.body(null, status)` on Hono).
+ */
+export function isPlainAnswer({
+  body,
+  headers,
+}: {
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+}): boolean {
+  if (body !== "") return false;
+  for (const _ in headers) return false;
+  return true;
+}

@@ -26,7 +26,7 @@ import {
   type WebhookRequest,
   webhookControls,
 } from "@telehook/core";
-import { usesPeerAddress } from "@telehook/core/internal";
+import { isPlainAnswer, usesPeerAddress } from "@telehook/core/internal";
 import { type NodeRequest, toWebhookRequest } from "@telehook/node";
 import type { Context, MiddlewareHandler } from "hono";
 import type { StatusCode } from "hono/utils/http-status";
@@ -131,15 +131,10 @@ export function telegramWebhook(options: HonoWebhookOptions): HonoWebhookMiddlew
     // Both keep headers that earlier middleware set with c.header(). The usual answer, 200 with neither a
     // body nor a header, goes out through c.body as a bare route's does: node-server then sends it without
     // building a Headers object.
-    if (result.body === "" && hasNoHeader(result.headers)) return c.body(null, status);
+    if (isPlainAnswer(result)) return c.body(null, status);
     return c.newResponse(result.body === "" ? null : result.body, status, result.headers);
   };
   return Object.assign(middleware, webhookControls(handler));
-}
-
-function hasNoHeader(headers: Readonly<Record<string, string>>): boolean {
-  for (const _ in headers) return false;
-  return true;
 }
 
 /** The execution context the runtime gave this request (Workers' `ctx`), if any; Hono's getter throws without one. */

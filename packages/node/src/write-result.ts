@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Http2ServerResponse } from "node:http2";
 import type { WebhookResult } from "@telehook/core";
+import { isPlainAnswer } from "@telehook/core/internal";
 
 /** A response as Node's `http`, `https` and `http2` (compatibility API) servers hand it over. */
 export type NodeResponse = ServerResponse | Http2ServerResponse;
@@ -14,13 +15,14 @@ export type NodeResponse = ServerResponse | Http2ServerResponse;
  * @example
  * writeWebhookResult(res, await handler.handle(toWebhookRequest(req)));
  */
-export function writeWebhookResult(res: NodeResponse, { status, headers, body }: WebhookResult): void {
+export function writeWebhookResult(res: NodeResponse, result: WebhookResult): void {
   if (res.headersSent) return;
   // The usual answer, no body and no header of its own, goes out as a bare route's does: writeHead() then
   // end(), one write with an empty chunked body. An end() without writeHead() corks the socket to write the
   // head, and a Content-Length given to writeHead() is validated as a header: both cost more per request.
   // Headers set on the response before (connect middleware) are kept either way.
-  if (body === "" && hasNoHeader(headers)) {
+  const { status, headers, body } = result;
+  if (isPlainAnswer(result)) {
     res.writeHead(status).end();
     return;
   }
@@ -31,9 +33,4 @@ export function writeWebhookResult(res: NodeResponse, { status, headers, body }:
     res.setHeader(name, headers[name] as string);
   }
   res.end(body);
-}
-
-function hasNoHeader(headers: Readonly<Record<string, string>>): boolean {
-  for (const _ in headers) return false;
-  return true;
 }
