@@ -247,6 +247,24 @@ describe("the secret", () => {
     expect([result.status, parse(result.body).error]).toEqual([401, "secret_token_invalid"]);
   });
 
+  test("during a rotation, each secret is accepted whatever its length, and nothing else is", async () => {
+    // The tokens are padded to the longest one's width: a shorter one was refused until its padding was
+    // what the check reads from a value of its own length.
+    const { handler, updates } = recordingHandler({ secretToken: [`${SECRET}_next`, SECRET, "old"] });
+    let id = 0;
+    const statusWith = async (received: string) => {
+      const request = telegramRequest(updateJson(++id), { "x-telegram-bot-api-secret-token": received });
+      return (await handler.handle(request)).status;
+    };
+    expect(await statusWith(`${SECRET}_next`)).toBe(200);
+    expect(await statusWith(SECRET)).toBe(200);
+    expect(await statusWith("old")).toBe(200);
+    expect(updates.map((update) => update.update_id)).toEqual([1, 2, 3]);
+    expect(await statusWith("ol")).toBe(401);
+    expect(await statusWith("oldo")).toBe(401);
+    expect(await statusWith(`${SECRET}_nex`)).toBe(401);
+  });
+
   test("the check reads the same characters, all inside the received value, whatever its length", async () => {
     // The time itself is measured by the bench (secret-timing, "independent of the received length"). Here,
     // the work that sets it: which characters of the received value are read. A read past the end takes
