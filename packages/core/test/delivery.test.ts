@@ -135,6 +135,37 @@ describe("deduplication", () => {
     expect(runs).toBe(1);
   });
 
+  test("concurrent copies of an update with no queue key run onUpdate once too (no chat line holds them back)", async () => {
+    let runs = 0;
+    const handler = build({
+      onUpdate: async () => {
+        runs++;
+        await sleep(30);
+      },
+    });
+    const unkeyed = { update_id: 23, update_type_of_tomorrow: { id: 1 } } as unknown as Update;
+    const results = await Promise.all([1, 2, 3].map(() => send(handler, unkeyed)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(runs).toBe(1);
+  });
+
+  test("a copy sent again from inside a synchronous onUpdate joins the run instead of starting another", async () => {
+    const runs: number[] = [];
+    let copy: Promise<{ status: number }> | undefined;
+    const handler = build({
+      onUpdate: (update) => {
+        runs.push(update.update_id);
+        // A handler that hands the same update back to the webhook (a test harness, a replay) re-enters it.
+        copy ??= send(handler, update);
+      },
+    });
+    const unkeyed = { update_id: 24, update_type_of_tomorrow: { id: 1 } } as unknown as Update;
+    expect((await send(handler, unkeyed)).status).toBe(200);
+    expect((await copy)?.status).toBe(200);
+    expect((await send(handler, message(25))).status).toBe(200);
+    expect(runs).toEqual([24, 25]);
+  });
+
   test("a copy that arrives after success is acknowledged without running again", async () => {
     let runs = 0;
     const handler = build({ onUpdate: () => void runs++ });

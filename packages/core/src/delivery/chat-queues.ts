@@ -59,6 +59,12 @@ export class ChatQueues<T> {
   /** Places whose turn came and whose `onTurn` has not been called yet (see {@link release}). */
   readonly #turns: Place<T>[] = [];
   #handingOn = false;
+  /**
+   * A key's first place, not yet in `#lines`: it is listed there only when another call comes while it
+   * still holds its key. Work that finishes within the call that took its place (a synchronous handler)
+   * then never touches the Map, which V8 rebuilds each time a small Map empties.
+   */
+  #unlisted: Place<T> | undefined;
 
   /** `onTurn` is called with a waiting place's owner once every earlier place of its key has been left. */
   constructor(limits: QueueLimits, onTurn: (owner: T) => void) {
@@ -74,6 +80,7 @@ export class ChatQueues<T> {
   /** False when a new place for `key` would have to wait and the line, or all lines together, are full. */
   hasRoom(key: string | undefined): boolean {
     if (key === undefined) return true;
+    this.#list();
     const line = this.#lines.get(key);
     if (!line) return true;
     return line.waiting.length < this.#limits.perKey && this.#waiting < this.#limits.total;
@@ -88,12 +95,13 @@ export class ChatQueues<T> {
   enter(key: string | undefined, owner: T): QueuePlace {
     if (key === undefined) return NO_PLACE;
     const place = new Place(this, key, owner);
+    this.#list();
     const line = this.#lines.get(key);
     if (line) {
       line.waiting.push(place);
       this.#waiting++;
     } else {
-      this.#lines.set(key, { holder: place, waiting: [] });
+      this.#unlisted = place;
       place.hasTurn = true;
     }
     return place;
@@ -101,7 +109,17 @@ export class ChatQueues<T> {
 
   /** The `owner` given with the place that has `key`'s turn now, if any. */
   holderOf(key: string | undefined): T | undefined {
-    return key === undefined ? undefined : this.#lines.get(key)?.holder.owner;
+    if (key === undefined) return undefined;
+    this.#list();
+    return this.#lines.get(key)?.holder.owner;
+  }
+
+  /** Puts the unlisted holder in `#lines`, where every other call looks. */
+  #list(): void {
+    const place = this.#unlisted;
+    if (place === undefined) return;
+    this.#unlisted = undefined;
+    this.#lines.set(place.key, { holder: place, waiting: [] });
   }
 
   /**
@@ -110,6 +128,11 @@ export class ChatQueues<T> {
    * waits in a list instead of nesting, so a long line never deepens the stack.
    */
   release(place: Place<T>): void {
+    if (place === this.#unlisted) {
+      // Nobody asked for its key while it held it: nobody waits.
+      this.#unlisted = undefined;
+      return;
+    }
     const line = this.#lines.get(place.key);
     if (!line) return;
     if (line.holder !== place) {

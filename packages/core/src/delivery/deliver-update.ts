@@ -186,6 +186,19 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   const ledger = new FailureLedger(options.errorPolicy, options.maxAttempts);
   const replies = new RecentReplies();
   const running = new Map<number, Execution>();
+  // The latest run, not yet in `running`: it is listed only when something looks there while it goes on.
+  // A run that ends within the call that started it (a synchronous onUpdate) then never touches the Map,
+  // which V8 rebuilds each time a small Map empties.
+  let unlisted: Execution | undefined;
+  const runningOf = (updateId: number): Execution | undefined => {
+    listRunning();
+    return running.get(updateId);
+  };
+  const listRunning = (): void => {
+    if (unlisted === undefined) return;
+    running.set(unlisted.update.update_id, unlisted);
+    unlisted = undefined;
+  };
   const store = options.store;
   const retryHeaders = { "retry-after": String(options.retryAfterSeconds) };
   // Made on the first update, not here: Workers refuse random values while a module is being loaded, and
@@ -211,7 +224,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
 
   /** Delivers one update; a copy of an update still running joins that run instead of starting another. */
   function deliver({ update, updateType }: ParsedUpdate, request?: RunRequest): MaybePromise<WebhookResult> {
-    const joined = store ? running.get(update.update_id) : undefined;
+    const joined = store ? runningOf(update.update_id) : undefined;
     if (joined) {
       if (events) emit(joined, "duplicate", { outcome: "joined" });
       return joined.answered && !joined.acknowledged ? joinRefused(joined, request) : joined.response;
@@ -229,7 +242,7 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
    * no memory of them, handle them twice.
    */
   function deliverWhileClosing({ update, updateType }: ParsedUpdate): MaybePromise<WebhookResult> {
-    const joined = store ? running.get(update.update_id) : undefined;
+    const joined = store ? runningOf(update.update_id) : undefined;
     if (joined) return joined.response;
     const key = queueKeyOf(update, updateType);
     if (!store) return refuse("shutting_down", update, updateType, key);
@@ -253,7 +266,10 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
     const execution = new Execution(update, context, claimOf(update, key), request);
     activity.begin();
     unfinished++;
-    if (store) running.set(update.update_id, execution);
+    if (store) {
+      listRunning();
+      unlisted = execution;
+    }
     if (events) {
       execution.receivedAt = performance.now();
       emit(execution, "received");
@@ -457,7 +473,9 @@ export function createDelivery(options: DeliveryOptions, activity: Activity) {
   function end(execution: Execution, result: WebhookResult): void {
     execution.phase = "ended";
     execution.place?.leave();
-    if (running.get(execution.update.update_id) === execution) running.delete(execution.update.update_id);
+    const { update_id } = execution.update;
+    if (unlisted === execution) unlisted = undefined;
+    else if (running.get(update_id) === execution) running.delete(update_id);
     execution.finish(result);
     if (execution.abandoned) return;
     unfinished--;
