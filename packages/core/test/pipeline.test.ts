@@ -69,10 +69,19 @@ describe("the size limit", () => {
     expect((await handler.handle(telegramRequest(text))).status).toBe(413);
   });
 
-  test("a Content-Length that is not a number is a 400", async () => {
+  test.each(["12abc", "", " 12", "12 ", "+12", "-1", "1e3", "12.0", "0x10", "\u0661\u0662", "12, 12"])(
+    "a Content-Length of %j is a 400",
+    async (length) => {
+      const { handler } = recordingHandler();
+      const result = await handler.handle(telegramRequest(updateJson(), { "content-length": length }));
+      expect([result.status, parse(result.body).error]).toEqual([400, "invalid_content_length"]);
+    },
+  );
+
+  test("a Content-Length of 30 digits is too large, not a number gone wrong", async () => {
     const { handler } = recordingHandler();
-    const result = await handler.handle(telegramRequest(updateJson(), { "content-length": "12abc" }));
-    expect([result.status, parse(result.body).error]).toEqual([400, "invalid_content_length"]);
+    const result = await handler.handle(telegramRequest(updateJson(), { "content-length": "9".repeat(30) }));
+    expect([result.status, parse(result.body).error]).toEqual([413, "payload_too_large"]);
   });
 });
 
