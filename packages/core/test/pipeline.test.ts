@@ -242,6 +242,73 @@ describe("what the body holds", () => {
   });
 });
 
+describe("headers given as an object", () => {
+  type Headers = Record<string, string | string[] | undefined>;
+  // Through one trusted proxy (see remoteAddress below), from Telegram's range.
+  const telegram: Headers = {
+    "content-type": "application/json",
+    "x-telegram-bot-api-secret-token": SECRET,
+    "x-forwarded-for": "149.154.167.220",
+  };
+  const cases: [string, Headers][] = [
+    ["Telegram's own", {}],
+    ["no secret", { "x-telegram-bot-api-secret-token": undefined }],
+    ["a wrong secret", { "x-telegram-bot-api-secret-token": `${SECRET}x` }],
+    ["the secret twice", { "x-telegram-bot-api-secret-token": [SECRET, SECRET] }],
+    ["the secret once in a list", { "x-telegram-bot-api-secret-token": [SECRET] }],
+    ["no content type", { "content-type": undefined }],
+    ["a text content type", { "content-type": "text/plain" }],
+    ["gzip", { "content-encoding": "gzip" }],
+    ["identity", { "content-encoding": "identity" }],
+    ["a bad length", { "content-length": "12abc" }],
+    ["a huge length", { "content-length": String(2 * 1024 ** 3) }],
+    ["a forwarded address outside the ranges", { "x-forwarded-for": "203.0.113.9" }],
+    ["no forwarded address", { "x-forwarded-for": undefined }],
+    ["a value that is not text", { "content-type": 7 as unknown as string }],
+  ];
+
+  test.each(cases)("%s: the same answer as through header()", async (_, changed) => {
+    const all: Headers = { ...telegram, ...changed };
+    const outcome = async (request: Parameters<typeof handler.handle>[0]) => {
+      const result = await handler.handle({ ...request, remoteAddress: "10.0.0.2" });
+      return [result.status, result.body];
+    };
+    const { handler } = recordingHandler({ dedupe: false, sourceIp: { trustedProxyHops: 1 } });
+    const joined = (name: string) => {
+      const value = all[name];
+      return typeof value === "string" ? value : Array.isArray(value) ? value.join(", ") : undefined;
+    };
+    const throughHeader = await outcome({ method: "POST", header: joined, body: updateJson() });
+    // header() throws here: the answer must come from the object alone.
+    const throughObject = await outcome({
+      method: "POST",
+      header: () => {
+        throw new Error("header() was called although headers were given");
+      },
+      headers: all,
+      body: updateJson(),
+    });
+    expect(throughObject).toEqual(throughHeader);
+  });
+
+  test("the cases above cover every answer the checks give", async () => {
+    const { handler } = recordingHandler({ dedupe: false, sourceIp: { trustedProxyHops: 1 } });
+    const statuses = new Set<number>();
+    for (const [, changed] of cases) {
+      const headers = { ...telegram, ...changed };
+      const request = {
+        method: "POST",
+        header: () => null,
+        headers,
+        body: updateJson(),
+        remoteAddress: "10.0.0.2",
+      };
+      statuses.add((await handler.handle(request)).status);
+    }
+    expect([...statuses].sort()).toEqual([200, 400, 401, 403, 413, 415]);
+  });
+});
+
 describe("the secret", () => {
   test.each([
     ["its last character", `${SECRET.slice(0, -1)}4`],

@@ -23,6 +23,7 @@ export function toWebhookRequest(req: NodeRequest, kept?: unknown): WebhookReque
   return {
     method: req.method ?? "",
     header: (name) => headerOf(headers, name),
+    headers,
     body: bodyOf(req, kept),
     remoteAddress: req.socket?.remoteAddress,
   };
