@@ -1,10 +1,9 @@
-/// <reference path="./express4.d.ts" />
 import { telegramWebhook } from "@telehook/express";
-import express from "express";
-import express4 from "express4";
+import type express from "express";
 import type { MountHost } from "./host.js";
 
-const mountOn =
+/** Express (either major, as the caller imported it) with the webhook as middleware on `path`. */
+export const mountExpressOn =
   (create: typeof express): MountHost =>
   (options, path) => {
     const app = create();
@@ -12,6 +11,3 @@ const mountOn =
     app.use(path, webhook);
     return { listener: app, webhook };
   };
-
-export const mountExpress5 = mountOn(express);
-export const mountExpress4 = mountOn(express4);

@@ -2,8 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { WebhookControls } from "@telehook/core";
 import { telegramWebhook } from "@telehook/fastify";
-import Fastify, { type FastifyInstance } from "fastify";
-import fastify4 from "fastify4";
+import type { FastifyInstance } from "fastify";
 import type { MountHost } from "./host.js";
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -13,7 +12,7 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  * requests that come before `ready()` has loaded the plugin wait for it. The plugin's controls exist only
  * once it is loaded, so until then `close()`, `ready` and `setWebhook()` wait for it too.
  */
-const mountOn =
+export const mountFastifyOn =
   (create: (options: object) => FastifyInstance): MountHost =>
   (options, path) => {
     let listener: Listener | undefined;
@@ -60,6 +59,3 @@ const mountOn =
       webhook,
     };
   };
-
-export const mountFastify5 = mountOn((options) => Fastify(options));
-export const mountFastify4 = mountOn((options) => fastify4(options) as unknown as FastifyInstance);

@@ -1,8 +1,10 @@
+/// <reference path="./express4.d.ts" />
 /**
  * The one list of hosts that the end-to-end tests, the reliability suite, the soak and the bench run: each
  * host is a framework (or platform) with telehook's adapter mounted the way the README shows. A new
  * adapter is one entry here and one file beside it; every harness then runs it.
  */
+import type { FastifyInstance } from "fastify";
 import type { MountHost } from "./host.js";
 
 export type { MountedHost, MountHost } from "./host.js";
@@ -35,13 +37,35 @@ export interface Host {
 
 /** The hosts, in the order the harnesses run them. */
 export const HOSTS: readonly Host[] = [
-  { name: "express", bench: "express", load: async () => (await import("./express.js")).mountExpress5 },
-  { name: "express 4", load: async () => (await import("./express.js")).mountExpress4 },
+  {
+    name: "express",
+    bench: "express",
+    load: async () => (await import("./express.js")).mountExpressOn((await import("express")).default),
+  },
+  {
+    name: "express 4",
+    load: async () => (await import("./express.js")).mountExpressOn((await import("express4")).default),
+  },
   { name: "hono", bench: "hono", load: async () => (await import("./hono.js")).mountHono },
   { name: "koa", bench: "koa", load: async () => (await import("./koa.js")).mountKoa },
   { name: "node", bench: "node", load: async () => (await import("./node.js")).mountNode },
-  { name: "fastify", bench: "fastify", load: async () => (await import("./fastify.js")).mountFastify5 },
-  { name: "fastify 4", load: async () => (await import("./fastify.js")).mountFastify4 },
+  {
+    name: "fastify",
+    bench: "fastify",
+    load: async () => {
+      const { default: fastify } = await import("fastify");
+      return (await import("./fastify.js")).mountFastifyOn((options) => fastify(options));
+    },
+  },
+  {
+    name: "fastify 4",
+    load: async () => {
+      const { default: fastify4 } = await import("fastify4");
+      // Fastify 4's instance type differs in details the mount does not use.
+      const create = (options: object) => fastify4(options) as unknown as FastifyInstance;
+      return (await import("./fastify.js")).mountFastifyOn(create);
+    },
+  },
   { name: "aws-lambda", load: async () => (await import("./aws-lambda.js")).mountAwsLambda },
 ];
 
