@@ -10,7 +10,7 @@ export function expectedStatus(request: ConformanceRequest, limit: number): numb
   if (request.method !== "POST") return 405;
   if (header("x-telegram-bot-api-secret-token") !== CONFORMANCE_SECRET) return 401;
   const type = header("content-type");
-  if (!type || type.split(";")[0]?.trim().toLowerCase() !== "application/json") return 415;
+  if (type?.split(";")[0]?.trim().toLowerCase() !== "application/json") return 415;
   const body = typeof request.body === "string" ? request.body : "";
   if (new TextEncoder().encode(body).byteLength > limit) return 413;
   return isUpdate(body) ? 200 : 400;
