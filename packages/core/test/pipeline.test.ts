@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { Readable } from "node:stream";
+import type { WebhookRequest } from "@telehook/core";
 import { describe, expect, test } from "vitest";
 import { recordingHandler, SECRET, telegramRequest, updateJson, watchedChunks } from "./helpers.js";
 
@@ -244,7 +245,7 @@ describe("what the body holds", () => {
 
 describe("headers given as an object", () => {
   type Headers = Record<string, string | string[] | undefined>;
-  // Through one trusted proxy (see remoteAddress below), from Telegram's range.
+  // From Telegram's range, as the trusted proxy below reports it.
   const telegram: Headers = {
     "content-type": "application/json",
     "x-telegram-bot-api-secret-token": SECRET,
@@ -267,43 +268,44 @@ describe("headers given as an object", () => {
     ["a value that is not text", { "content-type": 7 as unknown as string }],
   ];
 
+  // Through one trusted proxy, so that X-Forwarded-For is checked too.
+  const handlerBehindProxy = () =>
+    recordingHandler({ dedupe: false, sourceIp: { trustedProxyHops: 1 } }).handler;
+  const outcome = async (
+    handler: ReturnType<typeof handlerBehindProxy>,
+    header: WebhookRequest["header"],
+    headers?: Headers,
+  ) => {
+    const request = { method: "POST", header, headers, body: updateJson(), remoteAddress: "10.0.0.2" };
+    const result = await handler.handle(request);
+    return [result.status, result.body] as const;
+  };
+
   test.each(cases)("%s: the same answer as through header()", async (_, changed) => {
     const all: Headers = { ...telegram, ...changed };
-    const outcome = async (request: Parameters<typeof handler.handle>[0]) => {
-      const result = await handler.handle({ ...request, remoteAddress: "10.0.0.2" });
-      return [result.status, result.body];
-    };
-    const { handler } = recordingHandler({ dedupe: false, sourceIp: { trustedProxyHops: 1 } });
+    const handler = handlerBehindProxy();
     const joined = (name: string) => {
       const value = all[name];
       return typeof value === "string" ? value : Array.isArray(value) ? value.join(", ") : undefined;
     };
-    const throughHeader = await outcome({ method: "POST", header: joined, body: updateJson() });
+    const throughHeader = await outcome(handler, joined);
     // header() throws here: the answer must come from the object alone.
-    const throughObject = await outcome({
-      method: "POST",
-      header: () => {
+    const throughObject = await outcome(
+      handler,
+      () => {
         throw new Error("header() was called although headers were given");
       },
-      headers: all,
-      body: updateJson(),
-    });
+      all,
+    );
     expect(throughObject).toEqual(throughHeader);
   });
 
   test("the cases above cover every answer the checks give", async () => {
-    const { handler } = recordingHandler({ dedupe: false, sourceIp: { trustedProxyHops: 1 } });
+    const handler = handlerBehindProxy();
     const statuses = new Set<number>();
     for (const [, changed] of cases) {
-      const headers = { ...telegram, ...changed };
-      const request = {
-        method: "POST",
-        header: () => null,
-        headers,
-        body: updateJson(),
-        remoteAddress: "10.0.0.2",
-      };
-      statuses.add((await handler.handle(request)).status);
+      const [status] = await outcome(handler, () => null, { ...telegram, ...changed });
+      statuses.add(status);
     }
     expect([...statuses].sort()).toEqual([200, 400, 401, 403, 413, 415]);
   });
