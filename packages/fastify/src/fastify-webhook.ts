@@ -96,8 +96,11 @@ export async function telegramWebhook(app: FastifyInstance, options: FastifyWebh
   const answer = (request: FastifyRequest, reply: FastifyReply, body: unknown): Promise<void> => {
     const converted = toWebhookRequest(request.raw);
     // Without a preParsing hook the payload is the raw stream, which the conversion already hands over.
+    // A copy names the peer's address: it is a getter of the conversion's prototype, which a spread skips.
     const webhookRequest: WebhookRequest =
-      body === request.raw ? converted : { ...converted, body: body as BodyInput };
+      body === request.raw
+        ? converted
+        : { ...converted, body: body as BodyInput, remoteAddress: converted.remoteAddress };
     return handler.handle(webhookRequest).then((result) => {
       try {
         send(request, reply, result);

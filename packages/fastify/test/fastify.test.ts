@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { type FastifyWebhookOptions, telegramWebhook } from "@telehook/fastify";
 import {
   CONFORMANCE_SECRET,
@@ -59,6 +59,31 @@ describe.each(FASTIFY_VERSIONS)("%s", (_, factory) => {
       expect(updates).toEqual([7]);
     } finally {
       await app.close();
+    }
+  });
+
+  test.each([
+    ["as Fastify hands it over", (_app: FastifyInstance) => {}],
+    [
+      "through a preParsing hook's replacement stream",
+      (app: FastifyInstance) => {
+        app.addHook("preParsing", async (_request, _reply, payload) => payload.pipe(new PassThrough()));
+      },
+    ],
+  ])("the source allowlist sees the TCP peer's address, with the body %s", async (_, before) => {
+    const loopback = await start({ sourceIp: { allow: ["127.0.0.0/8"] } }, before);
+    const telegramOnly = await start({ sourceIp: {} }, before);
+    try {
+      const allowed = await post(`${loopback.base}/bot`, JSON.stringify(sampleUpdate(1)));
+      const refused = await post(`${telegramOnly.base}/bot`, JSON.stringify(sampleUpdate(2)));
+      expect([allowed.status, refused.status, JSON.parse(refused.body).error]).toEqual([
+        200,
+        403,
+        "source_not_allowed",
+      ]);
+      expect([loopback.updates, telegramOnly.updates]).toEqual([[1], []]);
+    } finally {
+      await Promise.all([loopback.app.close(), telegramOnly.app.close()]);
     }
   });
 
