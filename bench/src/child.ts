@@ -43,7 +43,8 @@ export function killAllChildren(): void {
 
 /**
  * Starts a bench module in its own Node process with IPC. Its stderr is passed through; its stdout too,
- * unless `quiet`. Extra `execArgv` (e.g. `--expose-gc`, `--cpu-prof`) go before the module.
+ * unless `quiet`. Extra `execArgv` (e.g. `--expose-gc`, `--cpu-prof`) go before the module. A `wrapper`
+ * command (valgrind, say) runs Node; `cpu` pins the process to one CPU.
  */
 export function startChild(
   name: string,
@@ -52,23 +53,29 @@ export function startChild(
     execArgv = [],
     quiet = false,
     cpu,
-  }: { args?: string[]; execArgv?: string[]; quiet?: boolean; cpu?: number | undefined } = {},
+    wrapper = [],
+  }: {
+    args?: string[];
+    execArgv?: string[];
+    quiet?: boolean;
+    cpu?: number | undefined;
+    wrapper?: readonly string[];
+  } = {},
 ): Child {
   const entry = moduleEntry(name);
   const stdio = ["ignore", quiet ? "ignore" : "inherit", "inherit", "ipc"] as const;
   const nodeArgs = [...entry.execArgv, ...execArgv, entry.file, ...args];
-  // taskset execs node in place, which keeps the IPC channel (NODE_CHANNEL_FD) that spawn sets up.
+  // taskset and valgrind run node in the same process, which keeps the IPC channel (NODE_CHANNEL_FD) that
+  // spawn sets up.
+  const [command, ...prefix] = [...(cpu === undefined ? [] : ["taskset", "-c", String(cpu)]), ...wrapper];
   const child =
-    cpu === undefined
+    command === undefined
       ? fork(entry.file, args, {
           cwd: BENCH_ROOT,
           execArgv: [...entry.execArgv, ...execArgv],
           stdio: [...stdio],
         })
-      : spawn("taskset", ["-c", String(cpu), process.execPath, ...nodeArgs], {
-          cwd: BENCH_ROOT,
-          stdio: [...stdio],
-        });
+      : spawn(command, [...prefix, process.execPath, ...nodeArgs], { cwd: BENCH_ROOT, stdio: [...stdio] });
   live.add(child);
   let exitCode: number | null | undefined;
   const exit = new Promise<number | null>((resolve) => {

@@ -64,17 +64,28 @@ function gitCommit(): string {
   }
 }
 
+/** The machine's CPU time since boot, all CPUs together, in microseconds. */
+export interface MachineCpu {
+  /** What every process on the machine spent (user, nice and system). */
+  readonly busy: number;
+  /**
+   * What the hypervisor gave to other virtual machines while this one wanted to run ("steal"): a shared
+   * virtual machine slows down by that much, whatever runs inside it.
+   */
+  readonly stolen: number;
+}
+
 /**
- * CPU time every process on the machine has spent (user, nice and system, all CPUs) since boot, in
- * microseconds, from /proc/stat; undefined where there is no /proc/stat. Kernel interrupt time is left out:
- * much of it is this bench's own loopback traffic.
+ * The machine's CPU time from /proc/stat; undefined where there is none. Kernel interrupt time is left out
+ * of `busy`: much of it is this bench's own loopback traffic.
  */
-export function machineBusyMicros(): number | undefined {
+export function machineCpuMicros(): MachineCpu | undefined {
   try {
     const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
-    const [user = 0, nice = 0, system = 0] = line.split(/\s+/).slice(1, 4).map(Number);
+    // cpu user nice system idle iowait irq softirq steal …
+    const [user = 0, nice = 0, system = 0, , , , , steal = 0] = line.split(/\s+/).slice(1, 9).map(Number);
     // USER_HZ is 100 on Linux: a tick is 10 ms.
-    return (user + nice + system) * 10_000;
+    return { busy: (user + nice + system) * 10_000, stolen: steal * 10_000 };
   } catch {
     return undefined;
   }

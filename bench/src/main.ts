@@ -15,24 +15,30 @@ import {
   PROFILE_DIR,
   profileBareAndTelehook,
 } from "./http/bench-http.js";
+import { type InstructionsOptions, measureInstructions } from "./http/bench-instructions.js";
 import { machineInfo } from "./machine.js";
 import type { MemoryResult } from "./memory.js";
 import { summarizeProfile } from "./profile.js";
 import { type BenchResults, type HttpProfilePair, renderReport, targetsOf } from "./report.js";
 import type { SecretTimingResult } from "./secret-timing.js";
 
-const SECTIONS = ["http", "core", "memory", "emulator", "secret-timing"] as const;
+const SECTIONS = ["http", "core", "memory", "emulator", "secret-timing", "instructions"] as const;
 type Section = (typeof SECTIONS)[number];
+/** The sections a run without `--sections` measures: instructions need valgrind and take minutes each. */
+const DEFAULT_SECTIONS = SECTIONS.filter((name) => name !== "instructions");
 
 const USAGE = `Usage: node bench/dist/main.js [options]   (pnpm bench builds first, then runs this)
   --quick                  a tiny run that only checks the bench works (the smoke test uses it)
-  --sections LIST          comma-separated: ${SECTIONS.join(",")} (default: all)
+  --sections LIST          comma-separated: ${SECTIONS.join(",")} (default: all but instructions,
+                           which counts instructions per request under valgrind, a few minutes per framework)
   --frameworks LIST        comma-separated: ${FRAMEWORKS.join(",")} (default: all)
   --rounds N               HTTP rounds per server (default 7)
   --seconds S              HTTP round length in seconds (default 4)
   --slices N               turns a framework's servers take within each HTTP round (default 4)
   --connections N          HTTP connections (default 50)
   --amount N               fixed HTTP requests per round instead of calibrating to --seconds
+  --instructions-requests N  requests per counted round in the instructions section (default 5000; 2 rounds
+                           after a warm-up of 20000)
   --memory-updates N       updates through the handler in the memory section (default 1000000)
   --emulator-updates N     updates the emulator delivers (default 20000), over --emulator-chats (1000)
   --out FILE               also write the report there (pnpm bench writes bench/RESULTS.md)
@@ -55,6 +61,7 @@ const { values } = parseArgs({
     slices: { type: "string" },
     connections: { type: "string" },
     amount: { type: "string" },
+    "instructions-requests": { type: "string" },
     "memory-updates": { type: "string" },
     "emulator-updates": { type: "string" },
     "emulator-chats": { type: "string" },
@@ -91,7 +98,7 @@ const list = <T extends string>(
   for (const item of items) if (!all.includes(item)) throw new Error(`unknown: ${item}\n${USAGE}`);
   return items;
 };
-const sections = new Set(list<Section>(values.sections, SECTIONS, SECTIONS));
+const sections = new Set(list<Section>(values.sections, SECTIONS, DEFAULT_SECTIONS));
 const httpOptions: HttpOptions = {
   frameworks: list<Framework>(values.frameworks, FRAMEWORKS, quick ? ["express"] : FRAMEWORKS),
   rounds: number(values.rounds, quick ? 1 : 7),
@@ -103,15 +110,27 @@ const httpOptions: HttpOptions = {
   wrongSecret: values["wrong-secret"],
   sameUpdateId: values["same-update-id"],
 };
+const instructionsOptions: InstructionsOptions = {
+  frameworks: httpOptions.frameworks,
+  warmupRequests: quick ? 200 : 20_000,
+  requests: number(values["instructions-requests"], quick ? 100 : 5000),
+  rounds: quick ? 1 : 2,
+  connections: httpOptions.connections,
+};
 const REPO_ROOT = dirname(BENCH_ROOT);
-// A watchdog: the bench must end on its own, whatever hangs.
+// A watchdog: the bench must end on its own, whatever hangs. A standard run takes about 10 minutes, and
+// up to twice that when the virtual machine's host is busy; counting instructions adds up to 10 minutes per
+// framework (Express, the slowest, under valgrind).
+const instructionsMinutes = sections.has("instructions")
+  ? (quick ? 2 : 10) * httpOptions.frameworks.length
+  : 0;
 const watchdog = setTimeout(
   () => {
     console.error("bench: the run took more than its time limit; stopping.");
     killAllChildren();
     process.exit(1);
   },
-  (quick ? 2 : 12) * 60_000,
+  ((quick ? 2 : 25) + instructionsMinutes) * 60_000,
 );
 watchdog.unref();
 
@@ -242,6 +261,11 @@ async function main(): Promise<number> {
       quick ? { samples: 200, batch: 16 } : { samples: 4000, batch: 64 },
       180_000,
     );
+  }
+
+  if (sections.has("instructions")) {
+    log(`bench: instructions per request under callgrind (${instructionsOptions.frameworks.join(", ")})`);
+    results.instructions = await measureInstructions(instructionsOptions, log);
   }
 
   if (!values["no-profile"]) Object.assign(results, await profileMisses(results));

@@ -5,9 +5,11 @@ import type {
   HttpFrameworkResult,
   HttpOptions,
   HttpResults,
+  HttpRound,
   HttpServerResult,
   ServerProfile,
 } from "./http/bench-http.js";
+import type { InstructionsOutcome } from "./http/bench-instructions.js";
 import type { MachineInfo } from "./machine.js";
 import { MAX_HEAP_GROWTH, MAX_SECOND_HALF_GROWTH, type MemoryResult } from "./memory.js";
 import type { SelfTime } from "./profile.js";
@@ -22,6 +24,8 @@ export interface BenchResults {
   readonly memory?: MemoryResult;
   readonly emulator?: EmulatorOutcome;
   readonly secretTiming?: SecretTimingResult;
+  /** Instructions per request under callgrind, when the run asked for them. */
+  readonly instructions?: InstructionsOutcome;
   /** For each framework with a missed target: its bare route and telehook server, profiled alike. */
   readonly httpProfiles: readonly HttpProfilePair[];
   /** The core pipeline alone, profiled, when its target was missed. */
@@ -160,7 +164,12 @@ export function renderReport(results: BenchResults): string {
         ["Load average when measuring started", loads(machine.loadAtStart)],
         ["Quiet machine", quiet(machine)],
         ["Load average at the end (the bench's own processes count)", loads(results.loadAtEnd)],
-        ...(results.http ? [["Other processes during the HTTP rounds", othersDuringHttp(results.http)]] : []),
+        ...(results.http
+          ? [
+              ["Other processes during the HTTP rounds", othersDuringHttp(results.http)],
+              ["CPU stolen by the hypervisor during the HTTP rounds", stolenDuringHttp(results.http)],
+            ]
+          : []),
         [
           "Code measured",
           results.mode === "dist"
@@ -201,6 +210,7 @@ export function renderReport(results: BenchResults): string {
   if (results.memory) out.push(...renderMemory(results.memory));
   if (results.emulator) out.push(...renderEmulator(results.emulator));
   if (results.secretTiming) out.push(...renderSecretTiming(results.secretTiming));
+  if (results.instructions) out.push(...renderInstructions(results.instructions, results.http));
   if (results.httpProfiles.length > 0 || results.coreProfile) {
     out.push(...renderProfiles(results.httpProfiles, results.coreProfile, results.http));
   }
@@ -340,6 +350,7 @@ function renderHttp(options: HttpOptions, { frameworks, pinned }: HttpResults): 
         "× bare per round",
         "× grammY per round",
         "other processes' CPU per round",
+        "CPU stolen by the hypervisor per round",
         "Requests per round (bare/telehook/grammY)",
       ],
       frameworks.map((result) => {
@@ -351,6 +362,9 @@ function renderHttp(options: HttpOptions, { frameworks, pinned }: HttpResults): 
           result.servers.telehook.rounds
             .map((_, i) => percent(Math.max(...servers.map((s) => s.rounds[i]?.othersCpu ?? Number.NaN))))
             .join(", "),
+          result.servers.telehook.rounds
+            .map((_, i) => percent(Math.max(...servers.map((s) => s.rounds[i]?.stolenCpu ?? Number.NaN))))
+            .join(", "),
           servers.map((s) => s.amount).join(" / "),
         ];
       }),
@@ -358,7 +372,9 @@ function renderHttp(options: HttpOptions, { frameworks, pinned }: HttpResults): 
     "",
     "Other processes' CPU: the machine's busy time in the round (/proc/stat) minus that of autocannon and " +
       "the server, as a share of one core; the most of the framework's three servers in that round. Above " +
-      "a few percent, someone else was using the machine and that round's figures are disturbed.",
+      "a few percent, someone else was using the machine and that round's figures are disturbed. CPU " +
+      "stolen: what the hypervisor gave to other virtual machines while this one wanted to run (/proc/stat " +
+      '"steal"), as a share of one core, the most of the three servers; it slows every process here alike.',
     "",
   );
   out.push(...renderRedisStore(options, frameworks));
@@ -485,6 +501,48 @@ function renderEmulator(emulator: EmulatorOutcome): string[] {
         ["time", `${emulator.seconds.toFixed(2)} s`],
         ["delivered / received", `${emulator.delivered} / ${emulator.received}`],
       ],
+    ),
+    "",
+  ];
+}
+
+function renderInstructions(outcome: InstructionsOutcome, http: BenchResults["http"]): string[] {
+  const heading = "## Instructions per request (callgrind)";
+  if (!outcome.available) return [heading, "", `Not measured: ${outcome.reason}.`, ""];
+  const { options } = outcome;
+  const counts = (rounds: readonly number[]) =>
+    rounds.map((n) => Math.round(n).toLocaleString("en")).join(" / ");
+  const reqs = (framework: Framework) => {
+    const measured = http?.frameworks.find((result) => result.framework === framework);
+    return measured ? times(measured.telehookOverBare) : "not measured";
+  };
+  return [
+    heading,
+    "",
+    `The CPU instructions each server executes per request, counted by ${outcome.valgrind} (callgrind) in ` +
+      "the same server processes as the HTTP section, Node run with `--predictable`. Each server gets " +
+      `${options.warmupRequests.toLocaleString("en")} requests to warm up, then ${options.rounds} counted ` +
+      `round(s) of ${options.requests.toLocaleString("en")} requests over ${options.connections} connections, ` +
+      "with the HTTP section's validity checks. A count does not depend on how fast the machine runs at the " +
+      "moment, which on a shared virtual machine varies by a factor of two within a minute; it leaves out " +
+      "what instructions alone do not show: cache misses, system calls, the kernel. A round's count moves by " +
+      "a few hundred instructions from run to run, as V8 inlines a little differently.",
+    "",
+    table(
+      [
+        "Framework",
+        "bare route (per round)",
+        "telehook (per round)",
+        "telehook ÷ bare",
+        "req/s × bare (HTTP section)",
+      ],
+      outcome.frameworks.map((result) => [
+        result.framework,
+        counts(result.bare),
+        counts(result.telehook),
+        `${result.ratio.toFixed(3)}×`,
+        reqs(result.framework),
+      ]),
     ),
     "",
   ];
@@ -708,17 +766,32 @@ function quiet(machine: MachineInfo): string {
 
 /** How much CPU other processes took while the HTTP rounds ran: the direct measure of a quiet machine. */
 function othersDuringHttp(http: HttpResults): string {
-  const shares = http.frameworks
-    .flatMap((result) => Object.values(result.servers) as HttpServerResult[])
-    .flatMap((server) => server.rounds.map((round) => round.othersCpu))
-    .filter((share) => !Number.isNaN(share))
-    .sort((a, b) => a - b);
+  const shares = roundShares(http, (round) => round.othersCpu);
   if (shares.length === 0) return "unknown (no /proc/stat)";
   const disturbed = shares.filter((share) => share > 0.05).length;
-  return (
-    `median ${percent(shares[Math.floor(shares.length / 2)] ?? 0)}, at most ${percent(shares.at(-1) ?? 0)} ` +
-    `of a core; ${disturbed} of ${shares.length} rounds above 5 %`
-  );
+  return `${medianAndMost(shares)}; ${disturbed} of ${shares.length} rounds above 5 %`;
+}
+
+/**
+ * How much CPU the hypervisor took while the HTTP rounds ran. A quiet guest is not enough on a shared
+ * virtual machine: when the host is busy, every process in the guest slows down alike.
+ */
+function stolenDuringHttp(http: HttpResults): string {
+  const shares = roundShares(http, (round) => round.stolenCpu);
+  return shares.length === 0 ? "unknown (no /proc/stat)" : medianAndMost(shares);
+}
+
+/** One figure of every HTTP round of every server, sorted, NaN left out. */
+function roundShares(http: HttpResults, pick: (round: HttpRound) => number): number[] {
+  return http.frameworks
+    .flatMap((result) => Object.values(result.servers) as HttpServerResult[])
+    .flatMap((server) => server.rounds.map(pick))
+    .filter((share) => !Number.isNaN(share))
+    .sort((a, b) => a - b);
+}
+
+function medianAndMost(sorted: readonly number[]): string {
+  return `median ${percent(sorted[Math.floor(sorted.length / 2)] ?? 0)}, at most ${percent(sorted.at(-1) ?? 0)} of a core`;
 }
 
 /** Lowest–highest of per-round ratios. */

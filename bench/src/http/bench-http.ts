@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { benchFrameworks } from "@telehook/hosts";
 import { allCpus, BENCH_ROOT, type Child, messageOfType, pinThisProcess, startChild } from "../child.js";
-import { machineBusyMicros } from "../machine.js";
+import { machineCpuMicros } from "../machine.js";
 import { mergeSummaries, type ProfileSummary, summarizeProfile } from "../profile.js";
 import { median } from "../stats.js";
 import { type LoadResult, runLoad } from "./load.js";
@@ -62,6 +62,11 @@ export interface HttpRound {
    * busy time from /proc/stat minus the load generator's and the server's own); NaN without /proc/stat.
    */
   readonly othersCpu: number;
+  /**
+   * CPU the hypervisor took from this virtual machine during the round ("steal" in /proc/stat, all CPUs), as
+   * a share of one core; NaN without /proc/stat.
+   */
+  readonly stolenCpu: number;
   readonly rss: number;
   readonly maxRss: number;
 }
@@ -114,7 +119,7 @@ export class InvalidBenchmarkError extends Error {
 }
 
 /** One benchmark server process. */
-class BenchServer {
+export class BenchServer {
   readonly framework: Framework;
   readonly variant: ServerVariant;
   readonly #child: Child;
@@ -122,7 +127,14 @@ class BenchServer {
   #handled = 0;
   #cpuMicros = 0;
 
-  constructor(framework: Framework, variant: ServerVariant, cpu: number | undefined, args: string[] = []) {
+  /** `run` starts Node through a wrapper command, with Node options of its own (the instructions section). */
+  constructor(
+    framework: Framework,
+    variant: ServerVariant,
+    cpu: number | undefined,
+    args: string[] = [],
+    run: { wrapper?: readonly string[]; execArgv?: string[] } = {},
+  ) {
     this.framework = framework;
     this.variant = variant;
     // telehook's variant comes from the hosts list; the bare route, grammY's and the Redis variant are files
@@ -130,8 +142,8 @@ class BenchServer {
     const host = BENCH_HOSTS.find((entry) => entry.framework === framework)?.host;
     this.#child =
       variant === "telehook"
-        ? startChild("http/servers/telehook", { cpu, args: [host ?? framework] })
-        : startChild(`http/servers/${framework}-${variant}`, { cpu, args });
+        ? startChild("http/servers/telehook", { cpu, args: [host ?? framework], ...run })
+        : startChild(`http/servers/${framework}-${variant}`, { cpu, args, ...run });
   }
 
   get name(): string {
@@ -142,8 +154,14 @@ class BenchServer {
     return this.#port;
   }
 
-  async ready(): Promise<void> {
-    const ready = await this.#child.next(messageOfType<ReadyMessage>("ready"), 30_000, "its port");
+  /** The server's process id (valgrind's, which runs Node in the same process). */
+  get pid(): number | undefined {
+    return this.#child.process.pid;
+  }
+
+  /** Waits for its port; a server under valgrind takes many times longer to start. */
+  async ready(timeoutMs = 30_000): Promise<void> {
+    const ready = await this.#child.next(messageOfType<ReadyMessage>("ready"), timeoutMs, "its port");
     this.#port = ready.port;
     const stats = await this.stats();
     this.#handled = stats.handled;
@@ -185,13 +203,13 @@ class BenchServer {
 let nextUpdateId = 10_000_000;
 
 /** One validated round: every request answered 200, and the server counted exactly that many updates. */
-async function measureRound(
+export async function measureRound(
   server: BenchServer,
   amount: number,
   options: HttpOptions,
   label: string,
 ): Promise<HttpRound> {
-  const machineBefore = machineBusyMicros();
+  const machineBefore = machineCpuMicros();
   const ownBefore = process.cpuUsage();
   const startedAt = performance.now();
   const load = await runLoad({
@@ -205,13 +223,18 @@ async function measureRound(
   });
   nextUpdateId += amount * 2 + 1000;
   const stats = await server.delta();
-  const machineAfter = machineBusyMicros();
+  const machineAfter = machineCpuMicros();
   const own = process.cpuUsage(ownBefore);
-  const othersMicros =
+  const elapsedMicros = (performance.now() - startedAt) * 1000;
+  const [othersMicros, stolenMicros] =
     machineBefore === undefined || machineAfter === undefined
-      ? Number.NaN
-      : machineAfter - machineBefore - (own.user + own.system + stats.cpuMicros);
-  const othersCpu = Math.max(0, othersMicros) / ((performance.now() - startedAt) * 1000);
+      ? [Number.NaN, Number.NaN]
+      : [
+          machineAfter.busy - machineBefore.busy - (own.user + own.system + stats.cpuMicros),
+          machineAfter.stolen - machineBefore.stolen,
+        ];
+  const othersCpu = Math.max(0, othersMicros) / elapsedMicros;
+  const stolenCpu = stolenMicros / elapsedMicros;
   const problems: string[] = [];
   if (load.stoppedEarly) problems.push("the round did not finish in time");
   if (load.errors > 0) problems.push(`${load.errors} request errors (${load.timeouts} timeouts)`);
@@ -232,6 +255,7 @@ async function measureRound(
     handled: stats.handled,
     serverCpuMicros: stats.cpuMicros / amount,
     othersCpu,
+    stolenCpu,
     rss: stats.rss,
     maxRss: stats.maxRss,
   };
@@ -407,6 +431,7 @@ function combineSlices(slices: readonly HttpRound[]): HttpRound {
     handled: requests,
     serverCpuMicros: total((slice) => slice.serverCpuMicros * slice.handled) / requests,
     othersCpu: total((slice) => slice.othersCpu * slice.load.seconds) / seconds,
+    stolenCpu: total((slice) => slice.stolenCpu * slice.load.seconds) / seconds,
     rss: last.rss,
     maxRss: Math.max(...slices.map((slice) => slice.maxRss)),
   };
