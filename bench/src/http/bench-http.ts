@@ -40,6 +40,11 @@ export interface HttpOptions {
   readonly amount?: number | undefined;
   /** The first warm-up round's request count. */
   readonly warmupRequests: number;
+  /**
+   * How long one request may wait for its answer before it counts as an error (default 10 s). A server
+   * under valgrind stops for seconds while V8 compiles.
+   */
+  readonly requestTimeoutSeconds?: number | undefined;
   /** Send a wrong secret: every request is rejected and the run must fail. Proves the checks work. */
   readonly wrongSecret?: boolean;
   /** Send one update_id in every request: telehook's dedupe answers the copies, and the run must fail. */
@@ -218,6 +223,7 @@ export async function measureRound(
     connections: Math.min(options.connections, amount),
     firstUpdateId: nextUpdateId,
     maxSeconds: Math.max(60, options.roundSeconds * 6),
+    requestTimeoutSeconds: options.requestTimeoutSeconds,
     ...(options.wrongSecret ? { secretToken: "not_the_secret_token" } : {}),
     sameUpdateId: options.sameUpdateId === true,
   });

@@ -88,10 +88,11 @@ async function countServer(
   const roundOptions: HttpOptions = {
     frameworks: [framework],
     rounds: options.rounds,
-    roundSeconds: 100,
+    roundSeconds: 300,
     slices: 1,
     connections: options.connections,
     warmupRequests: options.warmupRequests,
+    requestTimeoutSeconds: 300,
   };
   try {
     await server.ready(180_000);

@@ -17,6 +17,8 @@ export interface LoadOptions {
   readonly sameUpdateId?: boolean;
   /** Give up on the round after this long. */
   readonly maxSeconds: number;
+  /** Count a request as timed out (an error) when its answer takes longer than this. Default 10 s. */
+  readonly requestTimeoutSeconds?: number | undefined;
 }
 
 /** What the load generator saw. Latencies are its own, per request, in milliseconds. */
@@ -62,7 +64,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         method: "POST",
         connections: options.connections,
         amount,
-        timeout: 10,
+        timeout: options.requestTimeoutSeconds ?? 10,
         // autocannon notices that the last request is done only at its next sample tick (default 1 s).
         sampleInt: 50,
         headers: {
