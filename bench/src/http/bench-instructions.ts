@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { median } from "../stats.js";
 import { BenchServer, type Framework, type HttpOptions, measureRound } from "./bench-http.js";
+import { SLOW_SERVER_ENV } from "./server-harness.js";
 
 /** How the instructions section runs. */
 export interface InstructionsOptions {
@@ -56,6 +57,8 @@ export async function measureInstructions(
     return { available: false, reason: "valgrind is not installed (apt-get install -y valgrind)" };
   }
   const dir = mkdtempSync(join(tmpdir(), "telehook-bench-callgrind-"));
+  // Inherited by the servers started below, and only by them.
+  process.env[SLOW_SERVER_ENV] = "1";
   try {
     const frameworks: InstructionsFramework[] = [];
     for (const framework of options.frameworks) {
@@ -68,6 +71,7 @@ export async function measureInstructions(
     }
     return { available: true, options, valgrind: valgrind.stdout.trim(), frameworks };
   } finally {
+    delete process.env[SLOW_SERVER_ENV];
     rmSync(dir, { recursive: true, force: true });
   }
 }

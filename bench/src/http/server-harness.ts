@@ -22,6 +22,9 @@ export interface ReadyMessage {
   readonly port: number;
 }
 
+/** Set to "1" in a server's environment when it runs many times slower than usual (under valgrind). */
+export const SLOW_SERVER_ENV = "TELEHOOK_BENCH_SLOW_SERVER";
+
 let handled = 0;
 
 /** The bot's whole work in every server: count the update. The same for bare, telehook and grammY. */
@@ -37,6 +40,10 @@ export function countUpdate(): void {
  */
 export function serveBenchmark(server: Server): void {
   bindToParent();
+  // Under valgrind (the instructions section) a server stops for seconds while V8 compiles, and Node's 5 s
+  // keep-alive timeout would then close connections whose next request is already waiting. A longer one
+  // costs the same: the timer is set after every answer either way.
+  if (process.env[SLOW_SERVER_ENV] === "1") server.keepAliveTimeout = 600_000;
   const announce = () => {
     const { port } = server.address() as AddressInfo;
     process.send?.({ type: "ready", port } satisfies ReadyMessage);
