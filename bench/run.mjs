@@ -2,7 +2,7 @@
 // wrappers distort hot paths). Arguments are passed on: `pnpm bench --help`.
 import { spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // Before the build, which loads the machine itself: this is the figure that says whether it was quiet.
@@ -46,8 +46,14 @@ if (run("npx", [...pnpm, "-r", ...filters, "build"], root) !== 0) {
 
 // The emulator is measured only if @telehook/testing builds.
 const args = process.argv.slice(2);
-// Only the standard run, with no options, writes bench/RESULTS.md.
+// Only the standard run, with no options, writes bench/RESULTS.md. Any other --out is relative to where the
+// command was typed (pnpm says where in INIT_CWD), not to bench/, where the run happens.
 if (args.length === 0) args.push("--out", join(bench, "RESULTS.md"));
+const typedIn = (path) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
+for (const [i, arg] of args.entries()) {
+  if (arg === "--out" && args[i + 1] !== undefined) args[i + 1] = typedIn(args[i + 1]);
+  else if (arg.startsWith("--out=")) args[i] = `--out=${typedIn(arg.slice("--out=".length))}`;
+}
 console.error("bench: building @telehook/testing (for the emulator section)");
 const testing = quietly("npx", [...pnpm, "--filter", "@telehook/testing", "build"], root);
 if (testing.status !== 0) {

@@ -37,7 +37,7 @@ const USAGE = `Usage: node bench/dist/main.js [options]   (pnpm bench builds fir
   --slices N               turns a framework's servers take within each HTTP round (default 4)
   --connections N          HTTP connections (default 50)
   --amount N               fixed HTTP requests per round instead of calibrating to --seconds
-  --instructions-requests N  requests per counted round in the instructions section (default 5000; 2 rounds
+  --instructions-requests N  requests per counted round in the instructions section (default 5000; 3 rounds
                            after a warm-up of 20000)
   --memory-updates N       updates through the handler in the memory section (default 1000000)
   --emulator-updates N     updates the emulator delivers (default 20000), over --emulator-chats (1000)
@@ -114,7 +114,7 @@ const instructionsOptions: InstructionsOptions = {
   frameworks: httpOptions.frameworks,
   warmupRequests: quick ? 200 : 20_000,
   requests: number(values["instructions-requests"], quick ? 100 : 5000),
-  rounds: quick ? 1 : 2,
+  rounds: quick ? 1 : 3,
   connections: httpOptions.connections,
 };
 const REPO_ROOT = dirname(BENCH_ROOT);

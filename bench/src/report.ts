@@ -525,15 +525,16 @@ function renderInstructions(outcome: InstructionsOutcome, http: BenchResults["ht
       `round(s) of ${options.requests.toLocaleString("en")} requests over ${options.connections} connections, ` +
       "with the HTTP section's validity checks. A count does not depend on how fast the machine runs at the " +
       "moment, which on a shared virtual machine varies by a factor of two within a minute; it leaves out " +
-      "what instructions alone do not show: cache misses, system calls, the kernel. A round's count moves by " +
-      "a few hundred instructions from run to run, as V8 inlines a little differently.",
+      "what instructions alone do not show: cache misses, system calls, the kernel. The ratio compares each " +
+      "server's lowest round: a round can only gain instructions from work that is not the requests' own " +
+      "(V8 still compiling, a major collection), and the lowest moves by a few hundred from run to run.",
     "",
     table(
       [
         "Framework",
         "bare route (per round)",
         "telehook (per round)",
-        "telehook ÷ bare",
+        "telehook ÷ bare (lowest rounds)",
         "req/s × bare (HTTP section)",
       ],
       outcome.frameworks.map((result) => [
