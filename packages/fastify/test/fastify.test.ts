@@ -62,15 +62,12 @@ describe.each(FASTIFY_VERSIONS)("%s", (_, factory) => {
     }
   });
 
-  test.each([
-    ["as Fastify hands it over", (_app: FastifyInstance) => {}],
-    [
-      "through a preParsing hook's replacement stream",
-      (app: FastifyInstance) => {
-        app.addHook("preParsing", async (_request, _reply, payload) => payload.pipe(new PassThrough()));
-      },
-    ],
-  ])("the source allowlist sees the TCP peer's address, with the body %s", async (_, before) => {
+  // The conformance suite checks the allowlist on the body as Fastify hands it over. A preParsing hook that
+  // replaces the stream sends the request through the adapter's copy, which must keep the peer's getter.
+  test("the source allowlist sees the TCP peer's address through a preParsing hook's replacement stream", async () => {
+    const before = (app: FastifyInstance) => {
+      app.addHook("preParsing", async (_request, _reply, payload) => payload.pipe(new PassThrough()));
+    };
     const loopback = await start({ sourceIp: { allow: ["127.0.0.0/8"] } }, before);
     const telegramOnly = await start({ sourceIp: {} }, before);
     try {

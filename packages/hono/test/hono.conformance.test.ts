@@ -1,3 +1,5 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { getConnInfo as getConnInfo1 } from "@hono/node-server1/conninfo";
 import { type HonoWebhookMiddleware, telegramWebhook } from "@telehook/hono";
 import { describeWebhookConformance, fetchHarness, listenerHarness } from "@telehook/testing/conformance";
 import { Hono } from "hono";
@@ -52,7 +54,8 @@ for (const [name, path, build] of MOUNTS) {
   describeWebhookConformance(
     `hono, ${name}, @hono/node-server 2`,
     listenerHarness(async (options) => {
-      const webhook = telegramWebhook(options);
+      // The peer's address, for the suite's sourceIp case, as the README tells node-server users to pass it.
+      const webhook = telegramWebhook({ ...options, getConnInfo });
       return listen(build(webhook), webhook, path);
     }),
   );
@@ -64,7 +67,7 @@ const nodeServer1: NodeServerName = "node-server 1";
 describeWebhookConformance(
   "hono, app.use, @hono/node-server 1",
   listenerHarness(async (options) => {
-    const webhook = telegramWebhook(options);
+    const webhook = telegramWebhook({ ...options, getConnInfo: getConnInfo1 });
     const app = new Hono();
     app.use("/bot", webhook);
     return listen(app, webhook, "/bot", nodeServer1);
@@ -89,7 +92,7 @@ describeWebhookConformance(
 describeWebhookConformance(
   "hono 4.0, app.use, @hono/node-server 2",
   listenerHarness(async (options) => {
-    const webhook = telegramWebhook(options);
+    const webhook = telegramWebhook({ ...options, getConnInfo });
     return listen(buildOn40(webhook), webhook, "/bot");
   }),
 );

@@ -49,6 +49,12 @@ export interface MountedWebhook {
 export interface ConformanceHarness {
   /** Builds a fresh app with the adapter's `telegramWebhook(options)` mounted in it. */
   mount(options: WebhookOptions): Promise<MountedWebhook>;
+  /**
+   * The address the webhook sees as the TCP peer of the suite's requests, where they arrive over a socket.
+   * Given, the suite checks that the `sourceIp` allowlist reads it, and never `X-Forwarded-For` when no proxy
+   * is trusted. Leave it out where the adapter has no peer to read (a fetch handler called in process).
+   */
+  readonly peerAddress?: string;
 }
 
 /** A server a harness started: its base URL (mount path included) and how to stop it. */
@@ -69,6 +75,8 @@ export function listenerHarness(
   start: (options: WebhookOptions) => Promise<StartedServer>,
 ): ConformanceHarness {
   return {
+    // sendOverHttp connects to the server's URL, which a harness binds to 127.0.0.1.
+    peerAddress: "127.0.0.1",
     async mount(options) {
       const server = await start(options);
       return {

@@ -154,6 +154,26 @@ export function describeWebhookConformance(name: string, harness: ConformanceHar
       });
     });
 
+    const { peerAddress } = harness;
+    test.skipIf(peerAddress === undefined)(
+      "the sourceIp allowlist reads the TCP peer, and not X-Forwarded-For when no proxy is trusted",
+      async () => {
+        await withWebhook({ sourceIp: { allow: [`${peerAddress}/32`] } }, async (webhook, recorded) => {
+          const response = await webhook.send(post(JSON.stringify(sampleUpdate(7110))));
+          expect(response.status).toBe(200);
+          expect(recorded.updates.map((u) => u.update_id)).toEqual([7110]);
+        });
+        // Telegram's ranges only: the peer is refused, even when the request claims a Telegram address.
+        await withWebhook({ sourceIp: {} }, async (webhook, recorded) => {
+          const claims = { ...telegramHeaders(), "x-forwarded-for": "149.154.167.220" };
+          const response = await webhook.send(post(JSON.stringify(sampleUpdate(7111)), claims));
+          expectRejected(response, 403, "source_not_allowed");
+          expect(recorded.updates).toEqual([]);
+          expect(recorded.rejections.map((r) => r.reason)).toEqual(["source_not_allowed"]);
+        });
+      },
+    );
+
     test.each([
       ["no content type", undefined],
       ["text/plain", "text/plain"],
