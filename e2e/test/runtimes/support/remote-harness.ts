@@ -100,13 +100,18 @@ export async function mountRemote(
   };
 }
 
-/** The conformance harness for a webhook served by another runtime (see `../app/remote-webhook.ts`). */
+/**
+ * The conformance harness for a webhook served by another runtime (see `../app/remote-webhook.ts`). Give
+ * `peerAddress` where the remote app hands the runtime's peer address to the webhook.
+ */
 export function remoteHarness(
   runtime: () => RuntimeServer,
   hooks: HookServer,
   kind: "fetch" | "hono",
+  peerAddress?: string,
 ): ConformanceHarness {
   return {
+    ...(peerAddress === undefined ? {} : { peerAddress }),
     async mount(options) {
       const remote = await mountRemote(runtime(), hooks, kind, options);
       let closing: Promise<unknown> = Promise.resolve();
